@@ -1,0 +1,25 @@
+package io.memspan.agent.export;
+
+import io.memspan.agent.op.Advice;
+import io.memspan.agent.op.Op;
+import java.util.List;
+
+/**
+ * Where kept ops leave the agent: OTel spans over OTLP (Netty transport) plus metrics. Every
+ * method is non-blocking for the caller: queues are bounded and every drop is counted.
+ */
+public interface Telemetry extends AutoCloseable {
+
+  /** Queues one op as a span; false (and counted) when the queue is full or the cap is hit. */
+  boolean emit(Op op);
+
+  /** Publishes the current right-sizing advice, one {@code memspan.advice} span per site. */
+  void emitAdvice(List<Advice> advice);
+
+  /** Adds counters to the periodic metric export. */
+  void register(MetricSource source);
+
+  /** Flushes what it can within the configured timeout, then releases threads and sockets. */
+  @Override
+  void close();
+}

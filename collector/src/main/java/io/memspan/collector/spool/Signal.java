@@ -1,0 +1,7 @@
+package io.memspan.collector.spool;
+
+/** Which OTLP export request a spooled record holds. */
+public enum Signal {
+  TRACES,
+  METRICS
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Prepares this host for memspan's eBPF probe, idempotently:
+#   libbcc (Debian/Ubuntu package libbpfcc), its headers (libbpfcc-dev, for `memspan doctor`),
+#   kernel headers for the running kernel (linked from the distribution's generic headers when the
+#   running kernel has no package of its own), and tracefs mounted.
+# Prints one line per thing it changed; prints nothing else on a host that is already ready.
+set -euo pipefail
+
+say() { printf 'setup-host: %s\n' "$*"; }
+kver=$(uname -r)
+moddir=/lib/modules/$kver
+
+needs=()
+ldconfig -p 2>/dev/null | grep -q 'libbcc.so.0 ' || needs+=("libbcc (package libbpfcc)")
+[ -e "$moddir/build/include" ] || needs+=("kernel headers at $moddir/build")
+tracefs_ok() { [ -r /sys/kernel/tracing/events/exceptions/page_fault_user/format ] || [ -r /sys/kernel/debug/tracing/events/exceptions/page_fault_user/format ]; }
+tracefs_ok || needs+=("tracefs mounted at /sys/kernel/tracing")
+
+if [ ${#needs[@]} -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  say "this host is missing: ${needs[*]}"
+  say "run as root to install them: sudo $0"
+  say "(it runs apt-get install libbpfcc libbpfcc-dev linux-headers-*, links $moddir/{build,source}, mounts tracefs)"
+  exit 1
+fi
+
+apt_updated=0
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null; then
+    say "no apt-get here: install ${missing[*]} with this distribution's package manager"; exit 1
+  fi
+  if [ $apt_updated -eq 0 ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    apt_updated=1
+  fi
+  say "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+apt_install libbpfcc libbpfcc-dev
+
+if [ ! -e "$moddir/build/include" ]; then
+  # The running kernel's own headers when the distribution has them, else the generic ones:
+  # memspan's tracepoints read their formats from tracefs, so generic headers compile it.
+  if [ $apt_updated -eq 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null; apt_updated=1; fi
+  if apt-cache show "linux-headers-$kver" >/dev/null 2>&1; then
+    apt_install "linux-headers-$kver"
+  else
+    arch=$(dpkg --print-architecture)
+    apt_install "linux-headers-$arch"
+  fi
+  if [ ! -e "$moddir/build/include" ]; then
+    build=$(ls -d /usr/src/linux-headers-*-"$(dpkg --print-architecture)" 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$build" ] || { say "no kernel headers found under /usr/src after installing"; exit 1; }
+    common=${build%-*}-common
+    [ -d "$common" ] || common=$build
+    mkdir -p "$moddir"
+    ln -sfn "$build" "$moddir/build"
+    ln -sfn "$common" "$moddir/source"
+    say "linked $moddir/build -> $build and $moddir/source -> $common (running kernel $kver has no packaged headers)"
+  fi
+fi
+
+if ! tracefs_ok; then
+  mountpoint -q /sys/kernel/tracing || { mount -t tracefs nodev /sys/kernel/tracing && say "mounted tracefs at /sys/kernel/tracing"; }
+  if ! tracefs_ok && ! mountpoint -q /sys/kernel/debug; then
+    mount -t debugfs nodev /sys/kernel/debug && say "mounted debugfs at /sys/kernel/debug"
+  fi
+  tracefs_ok || { say "tracefs is mounted but exceptions:page_fault_user is missing: this kernel lacks the tracepoint"; exit 1; }
+fi
+exit 0
