@@ -1,6 +1,8 @@
 package io.memspan.collector.store;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.memspan.collector.ops.Log;
+import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.Signal;
 import io.memspan.collector.spool.SpoolEntry;
 import io.memspan.collector.spool.SpoolSink;
@@ -13,10 +15,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The collector's own span store: fed from the spool, held in memory, queried by the page.
@@ -30,8 +29,6 @@ import java.util.logging.Logger;
  * hand it to the spool dispatcher and to {@code UiServer}.
  */
 public final class EmbeddedStore implements SpoolSink {
-  private static final Logger LOG = Logger.getLogger(EmbeddedStore.class.getName());
-
   /** Default span capacity: about 200 MiB of heap with memspan's typical span. */
   public static final int DEFAULT_CAPACITY = 100_000;
 
@@ -42,21 +39,37 @@ public final class EmbeddedStore implements SpoolSink {
   private final Map<String, StoredSpan> byId = new HashMap<>();
   private final Map<String, List<StoredSpan>> byTrace = new HashMap<>();
 
-  private final AtomicLong stored = new AtomicLong();
-  private final AtomicLong evicted = new AtomicLong();
-  private final AtomicLong duplicates = new AtomicLong();
-  private final AtomicLong malformed = new AtomicLong();
-  private final AtomicLong metricRequests = new AtomicLong();
+  private final Metrics.Counter stored;
+  private final Metrics.Counter evicted;
+  private final Metrics.Counter duplicates;
+  private final Metrics.Counter malformed;
+  private final Metrics.Counter metricRequests;
 
-  /** A store holding at most {@link #DEFAULT_CAPACITY} spans. */
+  /** A store holding at most {@link #DEFAULT_CAPACITY} spans, with its own metrics. */
   public EmbeddedStore() {
-    this(DEFAULT_CAPACITY);
+    this(DEFAULT_CAPACITY, new Metrics());
   }
 
-  /** A store holding at most {@code capacity} spans (at least 1). */
-  public EmbeddedStore(int capacity) {
+  /**
+   * A store holding at most {@code capacity} spans (at least 1), counting into {@code metrics}:
+   * {@code memspan_collector_store_spans_{stored,evicted,duplicate}_total},
+   * {@code memspan_collector_store_malformed_total}, {@code memspan_collector_store_metric_requests_total}
+   * and the gauges {@code memspan_collector_store_spans} / {@code _traces}.
+   */
+  public EmbeddedStore(int capacity, Metrics metrics) {
     if (capacity < 1) throw new IllegalArgumentException("store capacity must be at least 1 span, got " + capacity);
     this.capacity = capacity;
+    stored = metrics.counter("memspan_collector_store_spans_stored_total", "Spans the embedded store took in");
+    evicted = metrics.counter("memspan_collector_store_spans_evicted_total",
+        "Spans the embedded store dropped, oldest first, to stay within its capacity");
+    duplicates = metrics.counter("memspan_collector_store_spans_duplicate_total",
+        "Redelivered spans the embedded store already held and ignored");
+    malformed = metrics.counter("memspan_collector_store_malformed_total",
+        "Spool records the embedded store skipped because they did not decode as OTLP");
+    metricRequests = metrics.counter("memspan_collector_store_metric_requests_total",
+        "OTLP metrics requests the embedded store saw (counted, not stored)");
+    metrics.gauge("memspan_collector_store_spans", "Spans the embedded store holds", this::spanCount);
+    metrics.gauge("memspan_collector_store_traces", "Traces the embedded store holds", this::traceCount);
   }
 
   @Override
@@ -72,16 +85,15 @@ public final class EmbeddedStore implements SpoolSink {
   @Override
   public void deliver(SpoolEntry entry) {
     if (entry.signal() == Signal.METRICS) {
-      metricRequests.incrementAndGet();
+      metricRequests.inc();
       return;
     }
     ExportTraceServiceRequest request;
     try {
       request = ExportTraceServiceRequest.parseFrom(entry.payload());
     } catch (InvalidProtocolBufferException e) {
-      malformed.incrementAndGet();
-      LOG.log(Level.WARNING, "store: skipping spool record {0}: not an OTLP trace request ({1})",
-          new Object[] {entry.position(), e.getMessage()});
+      malformed.inc();
+      Log.warn("store_skipped_record", "position", entry.position(), "error", e.getMessage());
       return;
     }
     List<StoredSpan> spans = new ArrayList<>();
@@ -97,12 +109,12 @@ public final class EmbeddedStore implements SpoolSink {
   private void add(StoredSpan s) {
     String key = s.traceId() + s.spanId();
     if (byId.putIfAbsent(key, s) != null) {
-      duplicates.incrementAndGet();
+      duplicates.inc();
       return;
     }
     byArrival.addLast(s);
     byTrace.computeIfAbsent(s.traceId(), t -> new ArrayList<>(1)).add(s);
-    stored.incrementAndGet();
+    stored.inc();
     while (byArrival.size() > capacity) {
       evict(byArrival.pollFirst());
     }
@@ -115,7 +127,7 @@ public final class EmbeddedStore implements SpoolSink {
       trace.remove(old);
       if (trace.isEmpty()) byTrace.remove(old.traceId());
     }
-    evicted.incrementAndGet();
+    evicted.inc();
   }
 
   /** Spans matching {@code query} (ignoring its limit), most recently received first. */
@@ -171,6 +183,24 @@ public final class EmbeddedStore implements SpoolSink {
       TreeSet<String> names = new TreeSet<>();
       for (StoredSpan s : byArrival) names.add(s.service());
       return new ArrayList<>(names);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private long spanCount() {
+    lock.readLock().lock();
+    try {
+      return byArrival.size();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  private long traceCount() {
+    lock.readLock().lock();
+    try {
+      return byTrace.size();
     } finally {
       lock.readLock().unlock();
     }

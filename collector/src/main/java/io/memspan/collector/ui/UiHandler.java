@@ -1,5 +1,6 @@
 package io.memspan.collector.ui;
 
+import io.memspan.collector.ops.Log;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,13 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /** Answers one HTTP request: the API under {@code /api/}, the page's files elsewhere. */
 final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-  private static final Logger LOG = Logger.getLogger(UiHandler.class.getName());
-
   /**
    * The page runs only its own script and talks only to this server: even if data ever reached
    * the DOM as markup, the browser would refuse to run it.
@@ -85,7 +82,7 @@ final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       try {
         a = api.handle(path, params);
       } catch (RuntimeException e) {
-        LOG.log(Level.WARNING, "ui: query " + path + " failed", e);
+        Log.error("ui_query_failed", "path", path, "error", String.valueOf(e));
         a = new QueryApi.Response(500, "{\"error\":\"internal error; see the collector's log\"}".getBytes(StandardCharsets.UTF_8));
       }
       r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
@@ -144,7 +141,6 @@ final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    LOG.log(Level.FINE, "ui: connection error", cause);
     ctx.close();
   }
 }
