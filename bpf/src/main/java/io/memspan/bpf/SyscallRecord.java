@@ -27,6 +27,9 @@ public record SyscallRecord(
     /** The span event name ({@code mmap}, {@code munmap}, ...). */
     public String eventName() { return spanEventName; }
 
+    /** How many of a record's {@code args} this syscall has. */
+    public int argCount() { return argNames.length; }
+
     /** Argument names as in the tracepoint's format file. */
     public String[] argNames() { return argNames.clone(); }
   }

@@ -22,6 +22,15 @@ public interface ThreadSlot {
   /** Copies this thread's idle counters (events outside any armed op) into {@code into}. */
   void readIdle(SlotCounters into);
 
+  /**
+   * Copies the first fault addresses of the last armed op (as many as
+   * {@link ProbeOptions#faultAddresses()} asked for, at most {@code into.length}) and returns
+   * how many were copied.
+   */
+  default int readFaultAddresses(long[] into) {
+    return 0;
+  }
+
   /** A slot that records nothing: for {@code none}, or when every slot is taken. */
   ThreadSlot INERT = new ThreadSlot() {
     @Override public int tid() { return 0; }

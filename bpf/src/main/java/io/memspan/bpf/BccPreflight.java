@@ -1,0 +1,133 @@
+package io.memspan.bpf;
+
+import com.sun.jna.Native;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Checks, before compiling, what libbcc would otherwise report as NULL with errno 0 after a wall of
+ * clang errors: libbcc itself, tracefs and each tracepoint's format, kernel headers, capabilities
+ * and the bpf() syscall. Each failure names the missing piece and its fix.
+ */
+final class BccPreflight {
+  static final List<Path> TRACEFS_MOUNTS =
+      List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
+
+  static final int CAP_DAC_READ_SEARCH = 2;
+  static final int CAP_SYS_ADMIN = 21;
+  static final int CAP_PERFMON = 38;
+  static final int CAP_BPF = 39;
+
+  private BccPreflight() {}
+
+  static LibBcc libbcc() throws ProbeUnavailableException {
+    try {
+      return LibBcc.load();
+    } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.LIBBCC,
+          "libbcc (" + LibBcc.SONAME + ") not found: run deploy/setup-host.sh as root"
+              + " (installs libbpfcc and kernel headers)", e);
+    }
+  }
+
+  /** The tracefs mount whose format files BCC reads; every tracepoint must be present. */
+  static Path tracefs() throws ProbeUnavailableException {
+    Path root = null;
+    for (Path p : TRACEFS_MOUNTS) {
+      if (Files.isDirectory(p.resolve("events"))) {
+        root = p;
+        break;
+      }
+    }
+    if (root == null) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.TRACEFS,
+          "tracefs is not mounted at /sys/kernel/tracing: run deploy/setup-host.sh as root"
+              + " (or: mount -t tracefs nodev /sys/kernel/tracing)");
+    }
+    for (Tracepoint tp : Tracepoint.ALL) {
+      Path format = root.resolve(tp.formatPath());
+      if (!Files.exists(format)) {
+        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.TRACEPOINT,
+            "tracepoint " + tp + " does not exist on this kernel (" + format + " missing)");
+      }
+      try {
+        Files.readAllBytes(format);
+      } catch (IOException e) {
+        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
+            "cannot read " + format + " (" + e.getMessage() + "): run as root or grant"
+                + " CAP_DAC_READ_SEARCH (e.g. setpriv --ambient-caps +dac_read_search)", e);
+      }
+    }
+    return root;
+  }
+
+  static void kernelHeaders() throws ProbeUnavailableException {
+    String release = kernelRelease();
+    Path build = Path.of("/lib/modules", release, "build");
+    if (!Files.isDirectory(build.resolve("include"))) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.KERNEL_HEADERS,
+          "kernel headers for " + release + " not found (" + build + "): run"
+              + " deploy/setup-host.sh as root (installs linux-headers and links them)");
+    }
+  }
+
+  /** Root, or CAP_BPF + CAP_PERFMON (CAP_SYS_ADMIN covers both on older kernels). */
+  static void capabilities() throws ProbeUnavailableException {
+    long eff = effectiveCapabilities();
+    if (has(eff, CAP_SYS_ADMIN) || (has(eff, CAP_BPF) && has(eff, CAP_PERFMON))) {
+      return;
+    }
+    List<String> missing = new ArrayList<>();
+    if (!has(eff, CAP_BPF)) {
+      missing.add("CAP_BPF");
+    }
+    if (!has(eff, CAP_PERFMON)) {
+      missing.add("CAP_PERFMON");
+    }
+    throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
+        "missing capability " + String.join(" and ", missing) + ": run as root or with"
+            + " ambient capabilities bpf,perfmon,dac_read_search (e.g. setpriv"
+            + " --ambient-caps +bpf,+perfmon,+dac_read_search)");
+  }
+
+  /** Creates and closes a one-element array map: proves the bpf() syscall works for us. */
+  static void bpfSyscall(LibBcc bcc) throws ProbeUnavailableException {
+    int fd = bcc.bcc_create_map(LibBcc.BPF_MAP_TYPE_ARRAY, "memspan_check", 4, 8, 1, 0);
+    if (fd < 0) {
+      int errno = Native.getLastError();
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.BPF_SYSCALL,
+          "the bpf() syscall refused to create a map: " + LibC.strerror(errno) + " (errno "
+              + errno + ")" + (errno == 1 ? ": needs CAP_BPF (or root); check"
+              + " /proc/sys/kernel/unprivileged_bpf_disabled and seccomp/container policy" : ""));
+    }
+    LibC.close(fd);
+  }
+
+  static long effectiveCapabilities() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("CapEff:")) {
+          return Long.parseUnsignedLong(line.substring(7).trim(), 16);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through: report no capabilities
+    }
+    return 0;
+  }
+
+  static boolean has(long caps, int cap) {
+    return (caps & (1L << cap)) != 0;
+  }
+
+  static String kernelRelease() {
+    try {
+      return Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+    } catch (IOException e) {
+      return System.getProperty("os.version");
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.memspan.bpf;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * The eBPF probe: memspan.bpf.c loaded through libbcc, its slots and stats mapped into this
+ * process, its ring buffer read directly. Create it with {@link MemoryProbes#bcc}.
+ */
+public final class BccProbe implements MemoryProbe {
+  private final ProbeOptions options;
+  private final BccProgram program;
+  private final SlotTable slots;
+  private final KernelStats kernelStats;
+  private final RingBufferReader ring;
+  private final IdleThreadTable idle;
+  private final AtomicLong claimFailures = new AtomicLong();
+  private final SlotCounters scratch = new SlotCounters();
+  private boolean closed;
+
+  BccProbe(ProbeOptions options, BccProgram program) {
+    this.options = options;
+    this.program = program;
+    SlotTable s = null;
+    KernelStats k = null;
+    RingBufferReader r = null;
+    try {
+      s = new SlotTable(program.slotsFd, options.slots());
+      k = new KernelStats(program.statsFd);
+      r = new RingBufferReader(program.ringFd, options.ringBytes());
+    } catch (RuntimeException e) {
+      if (r != null) {
+        r.close();
+      }
+      if (k != null) {
+        k.close();
+      }
+      if (s != null) {
+        s.close();
+      }
+      program.close();
+      throw e;
+    }
+    this.slots = s;
+    this.kernelStats = k;
+    this.ring = r;
+    this.idle = new IdleThreadTable(program.idleFd, options.targetPid());
+  }
+
+  @Override
+  public String source() {
+    return "bcc";
+  }
+
+  public ProbeOptions options() {
+    return options;
+  }
+
+  /** Compile and load+attach wall times of this probe's program, in nanoseconds. */
+  public long compileNanos() {
+    return program.compileNanos;
+  }
+
+  public long loadNanos() {
+    return program.loadNanos;
+  }
+
+  @Override
+  public ThreadSlot claimCurrentThread() {
+    int tid = LibC.gettid();
+    BccSlot slot = slots.claim(tid, Thread.currentThread());
+    if (slot == null && slots.releaseDead() > 0) {
+      slot = slots.claim(tid, Thread.currentThread());
+    }
+    if (slot == null) {
+      claimFailures.incrementAndGet();
+      return ThreadSlot.INERT;
+    }
+    return slot;
+  }
+
+  @Override
+  public synchronized int poll(Consumer<SyscallRecord> sink) {
+    return closed ? 0 : ring.poll(sink);
+  }
+
+  @Override
+  public synchronized ProbeStats stats() {
+    if (closed) {
+      return new ProbeStats(0, ring.delivered(), 0, 0, claimFailures.get());
+    }
+    return new ProbeStats(kernelStats.get(KernelStats.GENERATED), ring.delivered(),
+        kernelStats.get(KernelStats.LOST), slots.inUse(), claimFailures.get(),
+        kernelStats.get(KernelStats.IDLE_UNCOUNTED));
+  }
+
+  /**
+   * Visits the idle counters of every slot holder, then of every slotless thread; afterwards the
+   * slots of threads that ended are freed (their final values were just visited).
+   */
+  @Override
+  public synchronized void forEachIdleThread(IdleThreadVisitor visitor) {
+    if (closed) {
+      return;
+    }
+    slots.forEachClaimed(slot -> {
+      slot.readIdleFromOtherThread(scratch);
+      visitor.visit(slot.tid(), scratch);
+    });
+    idle.forEach(visitor, scratch);
+    slots.releaseDead();
+  }
+
+  /** Detaches every tracepoint, unmaps the ring and stats, retires the slots, closes every fd. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    program.closeAttachments();
+    ring.close();
+    kernelStats.close();
+    slots.close();
+    program.close();
+  }
+}

@@ -1,0 +1,211 @@
+package io.memspan.bpf;
+
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * memspan.bpf.c compiled by libbcc, loaded and attached: what remains after the BCC module is
+ * destroyed is a handful of fds (maps, and one perf event per tracepoint, which holds the
+ * attachment). Closing releases them all.
+ */
+public final class BccProgram implements AutoCloseable {
+  static final String SOURCE_RESOURCE = "memspan.bpf.c";
+  static final long PROC_PID_INIT_INO = 0xEFFFFFFCL;
+
+  final int slotsFd;
+  final int statsFd;
+  final int ringFd;
+  final int idleFd;
+  private final int[] perfFds;
+  /** Wall time of compiling, and of loading + attaching, in nanoseconds. */
+  public final long compileNanos;
+  public final long loadNanos;
+  private boolean closed;
+
+  private BccProgram(int slotsFd, int statsFd, int ringFd, int idleFd, int[] perfFds,
+      long compileNanos, long loadNanos) {
+    this.slotsFd = slotsFd;
+    this.statsFd = statsFd;
+    this.ringFd = ringFd;
+    this.idleFd = idleFd;
+    this.perfFds = perfFds;
+    this.compileNanos = compileNanos;
+    this.loadNanos = loadNanos;
+  }
+
+  /**
+   * Checks the host, compiles, loads and attaches; blocking (hundreds of ms). The module is
+   * destroyed and native memory trimmed before returning, whatever happens.
+   */
+  public static BccProgram load(ProbeOptions options) throws ProbeUnavailableException {
+    LibBcc bcc = BccPreflight.libbcc();
+    BccPreflight.tracefs();
+    BccPreflight.kernelHeaders();
+    BccPreflight.capabilities();
+    BccPreflight.bpfSyscall(bcc);
+
+    String source = source();
+    String[] cflags = cflags(options).toArray(String[]::new);
+    long t0 = System.nanoTime();
+    Pointer module;
+    String compilerOutput;
+    try (StderrCapture capture = StderrCapture.start()) {
+      module = bcc.bpf_module_create_c_from_string(source, 0, cflags, cflags.length, true, null);
+      compilerOutput = capture.finish(module != null);
+    }
+    long compileNanos = System.nanoTime() - t0;
+    if (module == null) {
+      LibC.malloc_trim(0);
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.COMPILE,
+          "libbcc could not compile memspan.bpf.c (flags " + String.join(" ", cflags) + "): "
+              + (compilerOutput.isBlank() ? "no compiler output; errno " + LibC.lastError()
+              : compilerOutput.strip()));
+    }
+    List<Integer> fds = new ArrayList<>();
+    try {
+      long t1 = System.nanoTime();
+      int slots = dupTable(bcc, module, "slots", fds);
+      int stats = dupTable(bcc, module, "stats", fds);
+      int ring = dupTable(bcc, module, "events", fds);
+      int idle = dupTable(bcc, module, "idle_threads", fds);
+      int[] perf = new int[Tracepoint.ALL.size()];
+      String license = bcc.bpf_module_license(module);
+      int kernVersion = bcc.bpf_module_kern_version(module);
+      for (int i = 0; i < perf.length; i++) {
+        perf[i] = attach(bcc, module, Tracepoint.ALL.get(i), license, kernVersion, fds);
+      }
+      long loadNanos = System.nanoTime() - t1;
+      BccProgram program = new BccProgram(slots, stats, ring, idle, perf, compileNanos, loadNanos);
+      fds.clear();
+      return program;
+    } finally {
+      for (int fd : fds) {
+        LibC.close(fd);
+      }
+      bcc.bpf_module_destroy(module);
+      // LLVM leaves ~100 MB of freed heap behind; give it back (DESIGN: +128 MB -> +23 MB).
+      LibC.malloc_trim(0);
+    }
+  }
+
+  static List<String> cflags(ProbeOptions options) throws ProbeUnavailableException {
+    List<String> flags = new ArrayList<>();
+    flags.add("-DMEMSPAN_SLOT_BITS=" + Integer.numberOfTrailingZeros(options.slots()));
+    flags.add("-DMEMSPAN_RING_PAGES=" + Math.max(1, options.ringBytes() / LibC.getpagesize()));
+    flags.add("-DMEMSPAN_FAULT_ADDRS=" + options.faultAddresses());
+    flags.add("-DMEMSPAN_IDLE_THREADS=" + options.idleThreads());
+    flags.add("-DMEMSPAN_TGID=" + options.targetPid());
+    // eBPF sees pids of the initial namespace; elsewhere translate through ours.
+    Path ns = Path.of("/proc/self/ns/pid");
+    try {
+      long ino = ((Number) Files.getAttribute(ns, "unix:ino")).longValue();
+      long dev = ((Number) Files.getAttribute(ns, "unix:dev")).longValue();
+      if (ino != PROC_PID_INIT_INO) {
+        flags.add("-DMEMSPAN_PIDNS_DEV=" + dev + "ULL");
+        flags.add("-DMEMSPAN_PIDNS_INO=" + ino + "ULL");
+      }
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.COMPILE,
+          "cannot stat " + ns + " to resolve the pid namespace: " + e.getMessage(), e);
+    }
+    return flags;
+  }
+
+  static String source() {
+    try (InputStream in = BccProgram.class.getResourceAsStream(SOURCE_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException(SOURCE_RESOURCE + " missing from the memspan-bpf jar");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + SOURCE_RESOURCE, e);
+    }
+  }
+
+  /** BCC closes its table fds when the module is destroyed; a dup keeps the map alive for us. */
+  private static int dupTable(LibBcc bcc, Pointer module, String table, List<Integer> fds)
+      throws ProbeUnavailableException {
+    int fd = bcc.bpf_table_fd(module, table);
+    int dup = fd < 0 ? -1 : LibC.dup(fd);
+    if (dup < 0) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.MAP,
+          "BPF map '" + table + "' of memspan.bpf.c was not created (fd " + fd + ")");
+    }
+    fds.add(dup);
+    return dup;
+  }
+
+  private static int attach(LibBcc bcc, Pointer module, Tracepoint tp, String license,
+      int kernVersion, List<Integer> fds) throws ProbeUnavailableException {
+    String fn = tp.functionName();
+    Pointer insns = bcc.bpf_function_start(module, fn);
+    long size = bcc.bpf_function_size(module, fn);
+    if (insns == null || size == 0) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.COMPILE,
+          "memspan.bpf.c has no function " + fn + " for tracepoint " + tp);
+    }
+    byte[] log = new byte[64 * 1024];
+    int progFd = bcc.bcc_func_load(module, LibBcc.BPF_PROG_TYPE_TRACEPOINT, fn, insns, (int) size,
+        license, kernVersion, 0, log, log.length, null, -1);
+    if (progFd < 0) {
+      int errno = Native.getLastError();
+      String verifier = Native.toString(log).strip();
+      throw new ProbeUnavailableException(
+          errno == 1 ? ProbeUnavailableException.Missing.CAPABILITY
+              : ProbeUnavailableException.Missing.LOAD,
+          "the kernel refused to load " + fn + ": " + LibC.strerror(errno) + " (errno " + errno
+              + ")" + (errno == 1 ? ": needs CAP_BPF and CAP_PERFMON (or root)" : "")
+              + (verifier.isEmpty() ? "" : "; verifier: " + tail(verifier, 2000)));
+    }
+    try {
+      int perfFd = bcc.bpf_attach_tracepoint(progFd, tp.category(), tp.event());
+      if (perfFd < 0) {
+        int errno = Native.getLastError();
+        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.ATTACH,
+            "cannot attach to tracepoint " + tp + ": " + LibC.strerror(errno) + " (errno " + errno
+                + ")" + (errno == 1 || errno == 13
+                ? ": needs CAP_PERFMON (or root) and a readable tracefs" : ""));
+      }
+      fds.add(perfFd);
+      return perfFd;
+    } finally {
+      // The perf event holds its own reference to the program.
+      LibC.close(progFd);
+    }
+  }
+
+  private static String tail(String s, int max) {
+    return s.length() <= max ? s : "..." + s.substring(s.length() - max);
+  }
+
+  /** Detaches every tracepoint: closing a perf event fd detaches its program. */
+  synchronized void closeAttachments() {
+    for (int i = 0; i < perfFds.length; i++) {
+      if (perfFds[i] >= 0) {
+        LibC.close(perfFds[i]);
+        perfFds[i] = -1;
+      }
+    }
+  }
+
+  /** Detaches every tracepoint and closes every map fd (mappings are the mappers' to undo). */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    closeAttachments();
+    LibC.close(slotsFd);
+    LibC.close(statsFd);
+    LibC.close(ringFd);
+    LibC.close(idleFd);
+  }
+}

@@ -1,0 +1,62 @@
+package io.memspan.bpf;
+
+import com.sun.jna.Memory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The {@code idle_threads} hash: counters per tid of threads that hold no slot (GC, JIT, ...).
+ * Read with bpf() syscalls, which is fine for a periodic report. Entries of ended threads are
+ * deleted after their final values were visited, which keeps the bounded table from filling up.
+ */
+final class IdleThreadTable {
+  private final int mapFd;
+  private final int pid;
+  private final LibBcc bcc;
+
+  IdleThreadTable(int mapFd, int pid) {
+    this.mapFd = mapFd;
+    this.pid = pid;
+    this.bcc = LibBcc.load();
+  }
+
+  void forEach(MemoryProbe.IdleThreadVisitor visitor, SlotCounters scratch) {
+    Memory key = new Memory(4);
+    Memory next = new Memory(4);
+    Memory value = new Memory(SlotLayout.COUNTERS_SIZE);
+    List<Integer> tids = new ArrayList<>();
+    boolean first = true;
+    while (bcc.bpf_get_next_key(mapFd, first ? null : key, next) == 0) {
+      first = false;
+      int tid = next.getInt(0);
+      tids.add(tid);
+      key.setInt(0, tid);
+      if (tids.size() > 1 << 20) {
+        break; // a table being rewritten under us; what we have is enough for this round
+      }
+    }
+    for (int tid : tids) {
+      key.setInt(0, tid);
+      if (bcc.bpf_lookup_elem(mapFd, key, value) != 0) {
+        continue;
+      }
+      scratch.userFaults = value.getLong(SlotLayout.C_USER_FAULTS);
+      scratch.kernelFaults = value.getLong(SlotLayout.C_KERNEL_FAULTS);
+      scratch.mmapCount = value.getLong(SlotLayout.C_MMAP_COUNT);
+      scratch.mmapBytes = value.getLong(SlotLayout.C_MMAP_BYTES);
+      scratch.munmapCount = value.getLong(SlotLayout.C_MUNMAP_COUNT);
+      scratch.munmapBytes = value.getLong(SlotLayout.C_MUNMAP_BYTES);
+      scratch.mremapCount = value.getLong(SlotLayout.C_MREMAP_COUNT);
+      scratch.brkCount = value.getLong(SlotLayout.C_BRK_COUNT);
+      scratch.madviseCount = value.getLong(SlotLayout.C_MADVISE_COUNT);
+      boolean ended = !Files.exists(Path.of("/proc", Integer.toString(pid), "task",
+          Integer.toString(tid)));
+      visitor.visit(tid, scratch);
+      if (ended) {
+        bcc.bpf_delete_elem(mapFd, key);
+      }
+    }
+  }
+}

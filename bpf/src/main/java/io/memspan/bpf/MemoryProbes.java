@@ -1,0 +1,29 @@
+package io.memspan.bpf;
+
+/** Where a {@link MemoryProbe} comes from. */
+public final class MemoryProbes {
+  private MemoryProbes() {}
+
+  /**
+   * Compiles and loads memspan.bpf.c for {@code options.pid()} (0 = this process) through libbcc;
+   * blocking (hundreds of ms, and LLVM's memory until it is trimmed), so callers run it off their
+   * startup path. The BCC module is destroyed and native memory trimmed before this returns.
+   *
+   * @throws ProbeUnavailableException naming the exact missing piece (libbcc, tracefs, a
+   *     tracepoint, kernel headers, a capability, the bpf() syscall, or clang's own errors)
+   */
+  public static MemoryProbe bcc(ProbeOptions options) throws ProbeUnavailableException {
+    BccProgram program = BccProgram.load(options);
+    try {
+      return new BccProbe(options, program);
+    } catch (RuntimeException e) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.MAP,
+          "cannot map the BPF maps into this process: " + e.getMessage(), e);
+    }
+  }
+
+  /** A probe that attributes nothing ({@code memspan.kernel.source = none}). */
+  public static MemoryProbe none() {
+    return NoProbe.INSTANCE;
+  }
+}

@@ -1,0 +1,79 @@
+package io.memspan.bpf;
+
+import java.io.FileOutputStream;
+import java.io.FileDescriptor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * libbcc prints clang's diagnostics on fd 2 and returns NULL with errno 0. To name the error, fd 2
+ * goes to a memfd while compiling; afterwards whatever was captured on success is written back so
+ * that no other output of the process is lost.
+ */
+final class StderrCapture implements AutoCloseable {
+  private final int savedStderr;
+  private final int memfd;
+  private boolean restored;
+
+  private StderrCapture(int savedStderr, int memfd) {
+    this.savedStderr = savedStderr;
+    this.memfd = memfd;
+  }
+
+  static StderrCapture start() {
+    int memfd = LibC.memfd_create("memspan-bcc-stderr", 0);
+    int saved = memfd < 0 ? -1 : LibC.dup(2);
+    if (memfd < 0 || saved < 0 || LibC.dup2(memfd, 2) < 0) {
+      if (memfd >= 0) {
+        LibC.close(memfd);
+      }
+      if (saved >= 0) {
+        LibC.close(saved);
+      }
+      return new StderrCapture(-1, -1);
+    }
+    return new StderrCapture(saved, memfd);
+  }
+
+  /** Restores fd 2 and returns what was captured; echoes it on success (other threads' output). */
+  String finish(boolean echo) {
+    if (memfd < 0 || restored) {
+      return "";
+    }
+    restore();
+    String text;
+    try {
+      text = new String(Files.readAllBytes(Path.of("/proc/self/fd/" + memfd)), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      text = "";
+    }
+    if (echo && !text.isEmpty()) {
+      try {
+        FileOutputStream err = new FileOutputStream(FileDescriptor.err);
+        err.write(text.getBytes());
+        err.flush();
+      } catch (IOException e) {
+        // stderr is gone; nothing to do
+      }
+    }
+    return text;
+  }
+
+  private void restore() {
+    restored = true;
+    LibC.dup2(savedStderr, 2);
+    LibC.close(savedStderr);
+  }
+
+  @Override
+  public void close() {
+    if (memfd >= 0) {
+      if (!restored) {
+        restore();
+      }
+      LibC.close(memfd);
+    }
+  }
+}

@@ -1,0 +1,47 @@
+package io.memspan.bpf;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+
+/** The memory syscalls tests make directly, so that each test knows their exact arguments. */
+interface TestLibC extends Library {
+  TestLibC INSTANCE = Native.load("c", TestLibC.class);
+
+  int PROT_READ = 1;
+  int PROT_WRITE = 2;
+  int MAP_PRIVATE = 2;
+  int MAP_ANONYMOUS = 0x20;
+  int MREMAP_MAYMOVE = 1;
+  int MADV_DONTNEED = 4;
+  int MADV_NOHUGEPAGE = 15;
+  long SYS_BRK = 12;
+  long PAGE = 4096;
+
+  Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
+
+  int munmap(Pointer addr, long length);
+
+  Pointer mremap(Pointer oldAddr, long oldSize, long newSize, int flags);
+
+  int madvise(Pointer addr, long length, int advice);
+
+  long syscall(long number, Object... args);
+
+  /** An anonymous private read-write mapping, without transparent huge pages (so 4 KiB faults). */
+  static Pointer mapAnonymous(long length) {
+    Pointer p = INSTANCE.mmap(null, length, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+        -1, 0);
+    if (Pointer.nativeValue(p) == -1L) {
+      throw new IllegalStateException("mmap failed: errno " + Native.getLastError());
+    }
+    return p;
+  }
+
+  /** Writes one byte per 4 KiB page: one user fault per page on a fresh mapping. */
+  static void touch(Pointer p, long length) {
+    for (long off = 0; off < length; off += PAGE) {
+      p.setByte(off, (byte) 1);
+    }
+  }
+}
