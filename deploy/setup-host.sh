@@ -4,7 +4,16 @@
 #   kernel headers for the running kernel (linked from the distribution's generic headers when the
 #   running kernel has no package of its own), and tracefs mounted.
 # Prints one line per thing it changed; prints nothing else on a host that is already ready.
+# With --check it changes nothing: it lists what is missing and exits 1, or exits 0 when ready.
 set -euo pipefail
+
+check_only=0
+case "${1:-}" in
+  --check) check_only=1 ;;
+  "") ;;
+  -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "setup-host: unknown option '$1' (usage: setup-host.sh [--check])" >&2; exit 2 ;;
+esac
 
 say() { printf 'setup-host: %s\n' "$*"; }
 kver=$(uname -r)
@@ -18,6 +27,10 @@ tracefs_ok || needs+=("tracefs mounted at /sys/kernel/tracing")
 
 if [ ${#needs[@]} -eq 0 ]; then
   exit 0
+fi
+if [ $check_only -eq 1 ]; then
+  say "this host is missing: ${needs[*]}"
+  exit 1
 fi
 
 if [ "$(id -u)" -ne 0 ]; then
