@@ -1,0 +1,116 @@
+package io.memspan.collector.receive;
+
+import io.memspan.collector.ops.Log;
+import io.memspan.collector.ops.Metrics;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+import java.net.InetSocketAddress;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The OTLP/HTTP server: {@code /v1/traces}, {@code /v1/metrics}, plus {@code /metrics},
+ * {@code /healthz} and {@code /readyz}. Netty reads and aggregates each request on the event loop
+ * (bounded by the body limit, cut short by {@link StallGuard}); decoding and the durable-append wait
+ * run on a separate executor group so one large request never delays another connection's I/O.
+ */
+public final class HttpReceiver implements AutoCloseable {
+  private final Channel server;
+
+  public record Settings(InetSocketAddress bind, long requestTimeoutMillis, long idleTimeoutMillis) {}
+
+  public HttpReceiver(EventLoops loops, EventExecutorGroup decoders, Settings settings, Ingest ingest,
+      TokenCheck token, Metrics metrics) throws InterruptedException {
+    int max = ingest.maxBodyBytes();
+    ServerBootstrap b = new ServerBootstrap()
+        .group(loops.boss(), loops.workers())
+        .channel(loops.serverChannel())
+        .option(ChannelOption.SO_BACKLOG, 1024)
+        .childOption(ChannelOption.TCP_NODELAY, true)
+        .childHandler(new ChannelInitializer<SocketChannel>() {
+          @Override
+          protected void initChannel(SocketChannel ch) {
+            StallGuard guard = new StallGuard(settings.requestTimeoutMillis(), false, ctx -> {
+              ingest.reject(RejectReason.TIMEOUT, "request not completed in time");
+              Log.warn("http_request_timeout", "remote", ctx.channel().remoteAddress(),
+                  "timeout_ms", settings.requestTimeoutMillis());
+              Rejected r = new Rejected(RejectReason.TIMEOUT,
+                  "request not received within " + settings.requestTimeoutMillis() + " ms");
+              ctx.pipeline().writeAndFlush(HttpResponses.closing(HttpResponses.rejected(r, true)))
+                  .addListener(ChannelFutureListener.CLOSE);
+            });
+            ch.pipeline()
+                .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
+                .addLast("idle-close", new IdleCloser())
+                .addLast("stall", guard)
+                .addLast("codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+                .addLast("aggregate", new LimitedAggregator(max, ingest))
+                .addLast("complete", new ChannelInboundHandlerAdapter() {
+                  @Override
+                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                    if (msg instanceof FullHttpRequest) {
+                      guard.requestComplete();
+                    }
+                    ctx.fireChannelRead(msg);
+                  }
+                })
+                .addLast(decoders, "otlp", new OtlpHttpHandler(ingest, token, metrics));
+          }
+        });
+    server = b.bind(settings.bind()).sync().channel();
+  }
+
+  public InetSocketAddress localAddress() {
+    return (InetSocketAddress) server.localAddress();
+  }
+
+  /** Stops accepting; connections in flight finish on their own. */
+  @Override
+  public void close() {
+    server.close().syncUninterruptibly();
+  }
+
+  /** Closes keep-alive connections that have been idle too long. */
+  static final class IdleCloser extends ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof IdleStateEvent) {
+        ctx.close();
+      } else {
+        super.userEventTriggered(ctx, evt);
+      }
+    }
+  }
+
+  /** Aggregates a request up to the body limit; answers 413 with the OTLP error body beyond it. */
+  static final class LimitedAggregator extends HttpObjectAggregator {
+    private final Ingest ingest;
+
+    LimitedAggregator(int maxBytes, Ingest ingest) {
+      super(maxBytes, true);
+      this.ingest = ingest;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      Rejected r = ingest.reject(RejectReason.TOO_LARGE,
+          "request body larger than the limit of " + maxContentLength() + " bytes");
+      String type = oversized.headers().get("content-type", "");
+      FullHttpResponse resp = HttpResponses.closing(HttpResponses.rejected(r, type.contains("json")));
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}
