@@ -22,6 +22,7 @@ public final class Ingest {
   private final Map<String, Metrics.Counter> received = new ConcurrentHashMap<>();
   private final Map<Signal, Metrics.Counter> items = new EnumMap<>(Signal.class);
   private final Metrics.Counter receivedBytes;
+  private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Spool spool; // null until recovered: requests before that are refused as not ready
 
   public Ingest(Metrics metrics, int maxBodyBytes) {
@@ -66,8 +67,10 @@ public final class Ingest {
     if (s == null) {
       return CompletableFuture.failedFuture(reject(RejectReason.NOT_READY, "collector is starting: spool not recovered yet"));
     }
+    inFlight.incrementAndGet();
     return s.append(request.signal(), System.currentTimeMillis(), request.protobuf())
         .handle((pos, err) -> {
+          inFlight.decrementAndGet();
           if (err != null) {
             Throwable cause = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
             throw new CompletionException(cause instanceof SpoolBusyException
@@ -81,6 +84,11 @@ public final class Ingest {
           receivedBytes.add(request.protobuf().length);
           return null;
         });
+  }
+
+  /** Requests handed to the spool and not yet answered. */
+  public int inFlight() {
+    return inFlight.get();
   }
 
   /** Counts a refusal and returns it, for receivers that refuse before spooling. */

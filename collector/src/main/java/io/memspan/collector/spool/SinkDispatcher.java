@@ -31,11 +31,20 @@ public final class SinkDispatcher implements AutoCloseable {
   private volatile long drainDeadlineNanos = Long.MAX_VALUE;
 
   public SinkDispatcher(Spool spool, SpoolSink sink, Metrics metrics) throws IOException {
+    this(spool, sink, metrics, true);
+  }
+
+  /**
+   * @param durableCursor false for a sink that keeps nothing across restarts (the in-memory store):
+   *     it is then fed from the oldest spooled record at every start, so after a restart it again
+   *     holds everything acknowledged that is still spooled
+   */
+  public SinkDispatcher(Spool spool, SpoolSink sink, Metrics metrics, boolean durableCursor) throws IOException {
     this.spool = spool;
     this.sink = sink;
     this.metrics = metrics;
     this.cursor = new Cursor(spool.directory(), sink.name());
-    long saved = cursor.load();
+    long saved = durableCursor ? cursor.load() : -1;
     // A new sink starts at the oldest record still spooled: it receives everything acknowledged.
     this.position = saved < 0 ? spool.firstPosition() : saved;
     String name = sink.name();
