@@ -1,0 +1,125 @@
+package io.memspan.bpf.doctor;
+
+import com.sun.jna.Library;
+import com.sun.jna.Memory;
+import com.sun.jna.Native;
+import com.sun.jna.Platform;
+import com.sun.jna.Pointer;
+
+/**
+ * Exercises {@code bpf(2)} directly, without libbcc, with exactly the map kinds memspan uses: a
+ * {@code BPF_F_MMAPABLE} array mapped into this process (the slots) and a ring buffer. A denial
+ * here is the kernel's own answer, with its errno, rather than libbcc's NULL.
+ */
+final class BpfSyscall {
+
+  static final String CHECK = "bpf() syscall";
+
+  // uapi/linux/bpf.h
+  private static final int BPF_MAP_CREATE = 0;
+  private static final int BPF_MAP_TYPE_ARRAY = 2;
+  private static final int BPF_MAP_TYPE_RINGBUF = 27;
+  private static final int BPF_F_MMAPABLE = 1 << 10;
+  /** map_type, key_size, value_size, max_entries, map_flags: the prefix of union bpf_attr we set. */
+  private static final int MAP_CREATE_ATTR_SIZE = 20;
+
+  private static final int PROT_READ = 1;
+  private static final int PROT_WRITE = 2;
+  private static final int MAP_SHARED = 1;
+  private static final int EPERM = 1;
+  private static final int EINVAL = 22;
+  private static final int ENOSYS = 38;
+  /** A multiple of every page size Linux uses (4, 16, 64 KiB): valid for both maps. */
+  private static final int BYTES = 64 * 1024;
+
+  interface Libc extends Library {
+    long syscall(long number, Object... args);
+
+    Pointer mmap(Pointer addr, long len, int prot, int flags, int fd, long off);
+
+    int munmap(Pointer addr, long len);
+
+    int close(int fd);
+
+    String strerror(int errnum);
+  }
+
+  private BpfSyscall() {}
+
+  static long syscallNumber() {
+    if (Platform.isIntel() && Platform.is64Bit()) {
+      return 321;
+    }
+    if (Platform.isARM() && Platform.is64Bit()) {
+      return 280;
+    }
+    return -1;
+  }
+
+  static Finding check(ProcStatus status) {
+    long nr = syscallNumber();
+    if (!Platform.isLinux() || nr < 0) {
+      return Finding.warn(CHECK, "not checked on " + System.getProperty("os.name") + " "
+          + System.getProperty("os.arch"));
+    }
+    Libc libc = Native.load(Platform.C_LIBRARY_NAME, Libc.class);
+
+    int slots = createMap(libc, nr, BPF_MAP_TYPE_ARRAY, 4, 8, BYTES / 8, BPF_F_MMAPABLE);
+    if (slots < 0) {
+      return denied(libc, -slots, "a BPF_F_MMAPABLE array", "5.5", status);
+    }
+    try {
+      Pointer mapped = libc.mmap(null, BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, slots, 0);
+      if (mapped == null || Pointer.nativeValue(mapped) == -1L) {
+        int errno = Native.getLastError();
+        return Finding.fail(CHECK, "mmap of a BPF_F_MMAPABLE array failed: errno " + errno + " ("
+            + libc.strerror(errno) + ")", "check for an LSM (SELinux, AppArmor) denying map_read/map_write");
+      }
+      libc.munmap(mapped, BYTES);
+    } finally {
+      libc.close(slots);
+    }
+
+    int ring = createMap(libc, nr, BPF_MAP_TYPE_RINGBUF, 0, 0, BYTES, 0);
+    if (ring < 0) {
+      return denied(libc, -ring, "a ring buffer", "5.8", status);
+    }
+    libc.close(ring);
+    return Finding.ok(CHECK, "created and mapped a BPF_F_MMAPABLE array, created a ring buffer");
+  }
+
+  /** The map's fd, or minus errno. */
+  private static int createMap(Libc libc, long nr, int type, int keySize, int valueSize,
+      int maxEntries, int flags) {
+    try (Memory attr = new Memory(MAP_CREATE_ATTR_SIZE)) {
+      attr.setInt(0, type);
+      attr.setInt(4, keySize);
+      attr.setInt(8, valueSize);
+      attr.setInt(12, maxEntries);
+      attr.setInt(16, flags);
+      long fd = libc.syscall(nr, (long) BPF_MAP_CREATE, attr, (long) MAP_CREATE_ATTR_SIZE);
+      return fd >= 0 ? (int) fd : -Native.getLastError();
+    }
+  }
+
+  private static Finding denied(Libc libc, int errno, String what, String sinceKernel,
+      ProcStatus status) {
+    String call = "bpf(BPF_MAP_CREATE) of " + what + " failed: errno " + errno + " ("
+        + libc.strerror(errno) + ")";
+    return switch (errno) {
+      case EPERM -> !status.bpfCapable()
+          ? Finding.fail(CHECK, call + ", no CAP_BPF", CapabilityCheck.GRANT)
+          : status.seccompMode() == 2
+              ? Finding.fail(CHECK, call + " under a seccomp filter (Seccomp: 2)",
+                  "allow bpf() in the seccomp profile (docker run --security-opt seccomp=<profile"
+                      + " allowing bpf>, Kubernetes securityContext.seccompProfile)")
+              : Finding.fail(CHECK, call + " despite CAP_BPF",
+                  "a security module or kernel lockdown denies bpf(): check dmesg and"
+                      + " /sys/kernel/security/lockdown");
+      case ENOSYS -> Finding.fail(CHECK, call, "use a kernel built with CONFIG_BPF_SYSCALL=y");
+      case EINVAL -> Finding.fail(CHECK, call + " (kernel too old for it?)",
+          "boot a Linux " + sinceKernel + " or newer kernel");
+      default -> Finding.fail(CHECK, call, "see bpf(2) for errno " + errno + " on BPF_MAP_CREATE");
+    };
+  }
+}

@@ -1,0 +1,78 @@
+package io.memspan.bpf.doctor;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The lines of {@code /proc/self/status} the doctor needs: effective user id, effective
+ * capabilities (the {@code CapEff} bit set) and whether a seccomp filter is installed.
+ */
+public record ProcStatus(int effectiveUid, long capEff, int seccompMode) {
+
+  // Capability numbers from linux/capability.h.
+  public static final int CAP_DAC_OVERRIDE = 1;
+  public static final int CAP_DAC_READ_SEARCH = 2;
+  public static final int CAP_SYS_ADMIN = 21;
+  public static final int CAP_PERFMON = 38;
+  public static final int CAP_BPF = 39;
+
+  /**
+   * Parses the text of a {@code /proc/<pid>/status} file.
+   *
+   * @throws IllegalArgumentException when {@code Uid:} or {@code CapEff:} is missing or malformed
+   */
+  public static ProcStatus parse(String status) {
+    Integer euid = null;
+    Long capEff = null;
+    int seccomp = 0;
+    for (String line : status.split("\n")) {
+      int colon = line.indexOf(':');
+      if (colon < 0) {
+        continue;
+      }
+      String key = line.substring(0, colon);
+      String value = line.substring(colon + 1).trim();
+      switch (key) {
+        case "Uid" -> euid = Integer.parseInt(value.split("\\s+")[1]); // real, effective, saved, fs
+        case "CapEff" -> capEff = Long.parseUnsignedLong(value, 16);
+        case "Seccomp" -> seccomp = Integer.parseInt(value);
+        default -> { }
+      }
+    }
+    if (euid == null || capEff == null) {
+      throw new IllegalArgumentException("no " + (euid == null ? "Uid:" : "CapEff:")
+          + " line in this status text");
+    }
+    return new ProcStatus(euid, capEff, seccomp);
+  }
+
+  public boolean has(int capability) {
+    return (capEff & (1L << capability)) != 0;
+  }
+
+  /** {@code bpf()} map and program operations: CAP_BPF, or CAP_SYS_ADMIN which implies it. */
+  public boolean bpfCapable() {
+    return has(CAP_BPF) || has(CAP_SYS_ADMIN);
+  }
+
+  /** Loading tracing programs and attaching tracepoints: CAP_PERFMON, or CAP_SYS_ADMIN. */
+  public boolean perfmonCapable() {
+    return has(CAP_PERFMON) || has(CAP_SYS_ADMIN);
+  }
+
+  /** Reading root-only tracefs files regardless of their owner and mode. */
+  public boolean canReadAnyFile() {
+    return has(CAP_DAC_READ_SEARCH) || has(CAP_DAC_OVERRIDE);
+  }
+
+  /** Names of the set bits, e.g. {@code [CAP_DAC_READ_SEARCH, CAP_PERFMON, CAP_BPF]} (only those memspan cares about). */
+  public List<String> relevantCapabilities() {
+    List<String> names = new ArrayList<>();
+    if (has(CAP_DAC_OVERRIDE)) names.add("CAP_DAC_OVERRIDE");
+    if (has(CAP_DAC_READ_SEARCH)) names.add("CAP_DAC_READ_SEARCH");
+    if (has(CAP_SYS_ADMIN)) names.add("CAP_SYS_ADMIN");
+    if (has(CAP_PERFMON)) names.add("CAP_PERFMON");
+    if (has(CAP_BPF)) names.add("CAP_BPF");
+    return names;
+  }
+}
