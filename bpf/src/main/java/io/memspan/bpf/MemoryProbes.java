@@ -22,6 +22,16 @@ public final class MemoryProbes {
     }
   }
 
+  /**
+   * The fallback without eBPF or privileges: per-op fault counts from {@code getrusage(RUSAGE_THREAD)}
+   * around armed ops ({@code memspan.kernel.source = rusage}); no syscall records. See {@link RusageProbe}.
+   *
+   * @throws IllegalStateException when this is not 64-bit Linux
+   */
+  public static MemoryProbe rusage() {
+    return RusageProbe.open();
+  }
+
   /** A probe that attributes nothing ({@code memspan.kernel.source = none}). */
   public static MemoryProbe none() {
     return NoProbe.INSTANCE;

@@ -1,9 +1,11 @@
 package io.memspan.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Pointer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,57 +15,90 @@ import org.junit.jupiter.api.Test;
 /** The getrusage fallback against the real kernel: one fault per touched page, attributed by arming. */
 class RusageProbeTest {
 
-  /** getrusage also counts the few faults of the JVM's own code between arm and disarm. */
+  static final long MIB_64 = 64L << 20;
+  static final long PAGES = MIB_64 / TestLibC.PAGE; // 16384
+  /** getrusage also counts whatever the JVM itself faults in between arm and disarm. */
   private static final long SLACK = 64;
+
+  /** A fresh 64 MiB mapping without transparent huge pages: one fault per 4 KiB page when touched. */
+  static Pointer map64() {
+    Pointer p = TestLibC.mapAnonymous(MIB_64);
+    assertEquals(0, TestLibC.INSTANCE.madvise(p, MIB_64, TestLibC.MADV_NOHUGEPAGE));
+    return p;
+  }
+
+  static void unmap(Pointer... maps) {
+    for (Pointer p : maps) {
+      TestLibC.INSTANCE.munmap(p, MIB_64);
+    }
+  }
 
   @Test
   void armedTouchOf64MiBCountsOneFaultPerPage() {
-    try (RusageProbe probe = RusageProbe.open();
-        AnonymousPages pages = AnonymousPages.map(AnonymousPages.MIB_64)) {
+    Pointer pages = map64();
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
       ThreadSlot slot = probe.claimCurrentThread();
       SlotCounters op = new SlotCounters();
 
       slot.arm(7);
-      pages.touchEveryPage();
+      TestLibC.touch(pages, MIB_64);
       slot.disarm();
       slot.readOp(op);
 
       assertEquals("rusage", probe.source());
-      assertTrue(Math.abs(op.userFaults - AnonymousPages.PAGES_64_MIB) <= SLACK,
-          "faults inside the op: " + op.userFaults);
+      assertTrue(Math.abs(op.userFaults - PAGES) <= SLACK, "faults inside the op: " + op.userFaults);
       assertEquals(0, op.kernelFaults, "rusage cannot tell kernel-mode faults apart");
       assertEquals(0, op.mmapCount, "rusage sees no syscalls");
+    } finally {
+      unmap(pages);
     }
   }
 
   @Test
   void disarmedTouchCountsAsIdleNotIntoTheOp() {
-    try (RusageProbe probe = RusageProbe.open();
-        AnonymousPages first = AnonymousPages.map(AnonymousPages.MIB_64);
-        AnonymousPages second = AnonymousPages.map(AnonymousPages.MIB_64)) {
+    Pointer first = map64();
+    Pointer second = map64();
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
       ThreadSlot slot = probe.claimCurrentThread();
       SlotCounters op = new SlotCounters();
       SlotCounters idleBefore = new SlotCounters();
       SlotCounters idleAfter = new SlotCounters();
 
       slot.arm(1);
-      first.touchEveryPage();
+      TestLibC.touch(first, MIB_64);
       slot.disarm();
       slot.readIdle(idleBefore);
-      second.touchEveryPage(); // not armed
+      TestLibC.touch(second, MIB_64); // not armed
       slot.readIdle(idleAfter);
       slot.readOp(op);
 
-      assertTrue(Math.abs(op.userFaults - AnonymousPages.PAGES_64_MIB) <= SLACK,
-          "the op keeps only its own faults: " + op.userFaults);
+      assertTrue(Math.abs(op.userFaults - PAGES) <= SLACK, "the op keeps only its own faults: " + op.userFaults);
       long idle = idleAfter.userFaults - idleBefore.userFaults;
-      assertTrue(Math.abs(idle - AnonymousPages.PAGES_64_MIB) <= SLACK, "idle faults: " + idle);
+      assertTrue(Math.abs(idle - PAGES) <= SLACK, "idle faults: " + idle);
+    } finally {
+      unmap(first, second);
+    }
+  }
+
+  @Test
+  void readOpWhileArmedIsLive() {
+    Pointer pages = map64();
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
+      ThreadSlot slot = probe.claimCurrentThread();
+      SlotCounters op = new SlotCounters();
+      slot.arm(5);
+      TestLibC.touch(pages, MIB_64);
+      slot.readOp(op);
+      slot.disarm();
+      assertTrue(Math.abs(op.userFaults - PAGES) <= SLACK, "faults so far: " + op.userFaults);
+    } finally {
+      unmap(pages);
     }
   }
 
   @Test
   void idleThreadsListEveryThreadAndForgetExitedOnes() throws Exception {
-    try (RusageProbe probe = RusageProbe.open()) {
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
       int me = probe.claimCurrentThread().tid();
       int[] workerTid = new int[1];
       Thread worker = new Thread(() -> workerTid[0] = probe.claimCurrentThread().tid(), "rusage-worker");
@@ -80,7 +115,7 @@ class RusageProbeTest {
 
       assertTrue(idle.containsKey(me), "the calling thread is listed");
       assertTrue(idle.size() > 3, "the JVM's own threads are listed too: " + idle.keySet());
-      assertTrue(!idle.containsKey(workerTid[0]), "the exited worker is gone from /proc");
+      assertFalse(idle.containsKey(workerTid[0]), "the exited worker is gone from /proc");
       assertEquals(1, probe.stats().slotsInUse(), "the exited worker's slot is forgotten");
       assertSame(probe.claimCurrentThread(), probe.claimCurrentThread(), "one slot per thread");
     }
@@ -88,9 +123,9 @@ class RusageProbeTest {
 
   @Test
   void idleFaultsOfALiveThreadExcludeItsArmedOp() throws Exception {
-    try (RusageProbe probe = RusageProbe.open();
-        AnonymousPages armed = AnonymousPages.map(AnonymousPages.MIB_64);
-        AnonymousPages idle = AnonymousPages.map(AnonymousPages.MIB_64)) {
+    Pointer armed = map64();
+    Pointer idle = map64();
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
       Object done = new Object();
       int[] tid = new int[1];
       List<Throwable> failures = new ArrayList<>();
@@ -99,9 +134,9 @@ class RusageProbeTest {
           ThreadSlot s = probe.claimCurrentThread();
           tid[0] = s.tid();
           s.arm(9);
-          armed.touchEveryPage();
+          TestLibC.touch(armed, MIB_64);
           s.disarm();
-          idle.touchEveryPage();
+          TestLibC.touch(idle, MIB_64);
           synchronized (done) {
             done.notifyAll();
             done.wait(); // stay alive while the main thread reads /proc
@@ -116,19 +151,20 @@ class RusageProbeTest {
         Map<Integer, Long> idleNow = idleByTid(probe);
         done.notifyAll();
         long workerIdle = idleNow.get(tid[0]);
-        // The worker's idle share is the second 64 MiB plus its own start-up faults, never the armed first.
-        assertTrue(workerIdle >= AnonymousPages.PAGES_64_MIB - SLACK
-                && workerIdle < 2 * AnonymousPages.PAGES_64_MIB - SLACK,
+        // The worker's idle share: the second 64 MiB and its own start-up faults, never the armed first.
+        assertTrue(workerIdle >= PAGES - SLACK && workerIdle < 2 * PAGES - SLACK,
             "worker idle faults: " + workerIdle);
       }
       worker.join();
       assertTrue(failures.isEmpty(), failures.toString());
+    } finally {
+      unmap(armed, idle);
     }
   }
 
   @Test
   void pollDeliversNothing() {
-    try (RusageProbe probe = RusageProbe.open()) {
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
       assertEquals(0, probe.poll(r -> { throw new AssertionError("no records from rusage"); }));
       assertEquals(0, probe.stats().recordsGenerated());
     }

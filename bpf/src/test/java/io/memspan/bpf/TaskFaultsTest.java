@@ -21,15 +21,15 @@ class TaskFaultsTest {
   @Test
   void theCallingThreadIsAmongAllThreadsAndFaultsGrow() throws Exception {
     TaskFaults.TaskStat before = TaskFaults.currentThread();
-    try (AnonymousPages pages = AnonymousPages.map(AnonymousPages.MIB_64)) {
-      pages.touchEveryPage();
-    }
+    com.sun.jna.Pointer pages = RusageProbeTest.map64();
+    TestLibC.touch(pages, RusageProbeTest.MIB_64);
+    RusageProbeTest.unmap(pages);
     TaskFaults.TaskStat after = TaskFaults.currentThread();
     List<TaskFaults.TaskStat> all = TaskFaults.allThreads();
 
     assertEquals(before.tid(), after.tid());
     assertEquals(before.startTime(), after.startTime());
-    assertTrue(after.faults() - before.faults() >= AnonymousPages.PAGES_64_MIB,
+    assertTrue(after.faults() - before.faults() >= RusageProbeTest.PAGES,
         "faults grew by " + (after.faults() - before.faults()));
     assertTrue(all.stream().anyMatch(t -> t.tid() == after.tid()));
   }
