@@ -9,12 +9,15 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
@@ -38,6 +41,7 @@ public final class UiServer implements AutoCloseable {
   private EventLoopGroup loop;
   private EventExecutorGroup queries;
   private Channel channel;
+  private ChannelGroup connections;
 
   /**
    * @param bind where to listen; port 0 picks a free port
@@ -62,6 +66,8 @@ public final class UiServer implements AutoCloseable {
     queries = new DefaultEventExecutorGroup(2);
     QueryApi api = new QueryApi(store);
     StaticAssets assets = new StaticAssets();
+    ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    connections = open;
     try {
       channel = new ServerBootstrap()
           .group(loop)
@@ -69,6 +75,7 @@ public final class UiServer implements AutoCloseable {
           .childHandler(new ChannelInitializer<SocketChannel>() {
             @Override
             protected void initChannel(SocketChannel ch) {
+              open.add(ch);
               ch.pipeline()
                   .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                   .addLast(new HttpServerCodec())
@@ -99,6 +106,8 @@ public final class UiServer implements AutoCloseable {
     if (channel != null) {
       channel.close().syncUninterruptibly();
     }
+    // Connections first: their handlers run on the query executors, which must outlive them.
+    if (connections != null) connections.close().awaitUninterruptibly();
     if (loop != null) loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     if (queries != null) queries.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     loop = null;
