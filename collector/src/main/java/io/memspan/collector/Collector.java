@@ -143,13 +143,15 @@ public final class Collector implements AutoCloseable {
       sleep(10);
     }
     spool.close();
+    sleep(100); // let the event loops flush the last acknowledgements
+    http.closeConnections();
+    grpc.closeConnections();
     for (SinkDispatcher d : dispatchers) {
       d.stop(SINK_DRAIN_MILLIS);
     }
     if (ui != null) {
       ui.close();
     }
-    sleep(100); // let the event loops flush the last responses
     decoders.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     loops.close();
     Log.info("stopped");

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GrpcReceiver implements AutoCloseable {
   private final Channel server;
+  private final io.netty.channel.group.ChannelGroup connections =
+      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   public GrpcReceiver(EventLoops loops, Executor decoders, HttpReceiver.Settings settings, Ingest ingest,
       TokenCheck token) throws InterruptedException {
@@ -35,6 +37,7 @@ public final class GrpcReceiver implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.add(ch);
             StallGuard guard = new StallGuard(settings.requestTimeoutMillis(), true, ctx -> {
               ingest.reject(RejectReason.TIMEOUT, "HTTP/2 preface not completed in time");
               Log.warn("grpc_preface_timeout", "remote", ctx.channel().remoteAddress());
@@ -77,5 +80,10 @@ public final class GrpcReceiver implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+  }
+
+  /** Closes every open connection (after {@link #close}, once in-flight requests are answered). */
+  public void closeConnections() {
+    connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
   }
 }

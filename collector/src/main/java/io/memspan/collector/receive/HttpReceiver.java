@@ -29,6 +29,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HttpReceiver implements AutoCloseable {
   private final Channel server;
+  private final io.netty.channel.group.ChannelGroup connections =
+      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
 
   public record Settings(InetSocketAddress bind, long requestTimeoutMillis, long idleTimeoutMillis) {}
 
@@ -43,6 +45,7 @@ public final class HttpReceiver implements AutoCloseable {
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
+            connections.add(ch);
             StallGuard guard = new StallGuard(settings.requestTimeoutMillis(), false, ctx -> {
               ingest.reject(RejectReason.TIMEOUT, "request not completed in time");
               Log.warn("http_request_timeout", "remote", ctx.channel().remoteAddress(),
@@ -81,6 +84,11 @@ public final class HttpReceiver implements AutoCloseable {
   @Override
   public void close() {
     server.close().syncUninterruptibly();
+  }
+
+  /** Closes every open connection (after {@link #close}, once in-flight requests are answered). */
+  public void closeConnections() {
+    connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
   }
 
   /** Closes keep-alive connections that have been idle too long. */
