@@ -2,8 +2,11 @@ package io.memspan.bpf;
 
 import com.sun.jna.Native;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,9 +40,19 @@ final class BccPreflight {
   static Path tracefs() throws ProbeUnavailableException {
     Path root = null;
     for (Path p : TRACEFS_MOUNTS) {
-      if (Files.isDirectory(p.resolve("events"))) {
-        root = p;
-        break;
+      // stat, not isDirectory: "permission denied" (0700 tracefs, no CAP_DAC_READ_SEARCH) is not
+      // "not mounted".
+      try {
+        if (Files.readAttributes(p.resolve("events"), BasicFileAttributes.class).isDirectory()) {
+          root = p;
+          break;
+        }
+      } catch (AccessDeniedException e) {
+        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
+            "cannot read tracefs at " + p + " (permission denied): run as root or grant"
+                + " CAP_DAC_READ_SEARCH (e.g. setpriv --ambient-caps +dac_read_search)", e);
+      } catch (IOException notMountedHere) {
+        // try the next mount point
       }
     }
     if (root == null) {
@@ -49,12 +62,13 @@ final class BccPreflight {
     }
     for (Tracepoint tp : Tracepoint.ALL) {
       Path format = root.resolve(tp.formatPath());
-      if (!Files.exists(format)) {
-        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.TRACEPOINT,
-            "tracepoint " + tp + " does not exist on this kernel (" + format + " missing)");
-      }
+      // Opened, not Files.exists(): that is access(2), which ignores capabilities for non-root
+      // users, so it calls the file missing for a user that reads it with CAP_DAC_READ_SEARCH.
       try {
         Files.readAllBytes(format);
+      } catch (NoSuchFileException e) {
+        throw new ProbeUnavailableException(ProbeUnavailableException.Missing.TRACEPOINT,
+            "tracepoint " + tp + " does not exist on this kernel (" + format + " missing)");
       } catch (IOException e) {
         throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
             "cannot read " + format + " (" + e.getMessage() + "): run as root or grant"

@@ -46,9 +46,9 @@ public final class BccProgram implements AutoCloseable {
    */
   public static BccProgram load(ProbeOptions options) throws ProbeUnavailableException {
     LibBcc bcc = BccPreflight.libbcc();
+    BccPreflight.capabilities(); // first: without them tracefs is unreadable, not missing
     BccPreflight.tracefs();
     BccPreflight.kernelHeaders();
-    BccPreflight.capabilities();
     BccPreflight.bpfSyscall(bcc);
 
     String source = source();
