@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Installs the tools some tests drive (as real parts, never mocks), idempotently:
 #   chromium + chromium-driver  the collector's page test (headless chromium through chromedriver)
+#   libcap2-bin                 capsh: bpf's UnprivilegedIT runs JVMs as nobody with ambient capabilities
 # Keep this a plain package list. Prints one line per thing it changed; nothing on a ready host.
 set -euo pipefail
 
 packages=(
   chromium
   chromium-driver
+  libcap2-bin
 )
 
 say() { printf 'setup-test-tools: %s\n' "$*"; }
