@@ -1,0 +1,87 @@
+package io.memspan.collector.forward;
+
+import io.memspan.collector.spool.RetryLaterException;
+import io.memspan.collector.spool.SpoolEntry;
+import io.memspan.collector.spool.SpoolSink;
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A sink that sends spooled entries to a remote backend. Subclasses speak the protocol and judge
+ * each attempt; this class turns the judgement into the spool's contract (return = done, {@link
+ * RetryLaterException} = same entry again later) and counts everything.
+ *
+ * <p>In flight: one request per forwarder at a time ({@link #deliver} blocks the calling
+ * dispatcher thread until the upstream answers or the request times out), so memory held for an
+ * upstream is bounded by one entry however slow it is; the backlog stays in the spool.
+ */
+public abstract class Forwarder implements SpoolSink {
+  private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
+
+  private final String name;
+  private final ForwarderStats stats = new ForwarderStats();
+
+  Forwarder(String name) {
+    this.name = name;
+  }
+
+  @Override
+  public final String name() {
+    return name;
+  }
+
+  public final ForwarderStats stats() {
+    return stats;
+  }
+
+  @Override
+  public final void deliver(SpoolEntry entry) throws RetryLaterException, InterruptedException {
+    OtlpItems items;
+    try {
+      items = OtlpItems.of(entry);
+    } catch (IOException e) {
+      // The spool holds only requests the receiver parsed, so this is corruption: no retry helps.
+      stats.droppedRequest("unreadable_entry", 0, "entry " + entry.position() + ": " + e.getMessage());
+      LOG.warning(name + ": dropped unreadable spool entry " + entry.position() + ": " + e);
+      return;
+    }
+    Outcome outcome;
+    try {
+      outcome = attempt(entry);
+    } catch (IOException | TimeoutException e) {
+      outcome = new Outcome.Retry(describe(e), 0);
+    }
+    // Java 17 bytecode: no pattern switch, so an instanceof chain over the sealed outcomes.
+    if (outcome instanceof Outcome.Delivered d) {
+      stats.forwarded(items);
+      if (d.rejectedItems() > 0) {
+        stats.droppedItems(d.rejectReason(), d.rejectedItems());
+        LOG.warning(name + ": upstream rejected " + d.rejectedItems() + " items: " + d.rejectMessage());
+      }
+    } else if (outcome instanceof Outcome.NotApplicable) {
+      stats.skippedNotApplicable();
+    } else if (outcome instanceof Outcome.Dropped d) {
+      stats.droppedRequest(d.reason(), items.total(), d.error());
+      LOG.warning(name + ": upstream refused entry " + entry.position() + " for good ("
+          + items.total() + " items dropped): " + d.error());
+    } else if (outcome instanceof Outcome.Retry r) {
+      stats.retried(r.error());
+      LOG.log(Level.FINE, () -> name + ": will retry entry " + entry.position() + ": " + r.error());
+      throw new RetryLaterException(r.error(), r.delayMillis());
+    }
+  }
+
+  /**
+   * Sends one entry and judges the answer. Transport failures (refused connection, reset,
+   * timeout) may be thrown as {@link IOException} / {@link TimeoutException}: they mean retry.
+   */
+  abstract Outcome attempt(SpoolEntry entry)
+      throws IOException, TimeoutException, InterruptedException;
+
+  private static String describe(Exception e) {
+    String m = e.getMessage();
+    return e.getClass().getSimpleName() + (m == null || m.isEmpty() ? "" : ": " + m);
+  }
+}

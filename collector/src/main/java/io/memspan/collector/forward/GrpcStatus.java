@@ -1,0 +1,37 @@
+package io.memspan.collector.forward;
+
+/**
+ * gRPC status codes, and which of them the OTLP/gRPC spec says to retry: CANCELLED,
+ * DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS always; RESOURCE_EXHAUSTED only
+ * when the server sent RetryInfo (it is then throttling, not refusing).
+ */
+enum GrpcStatus {
+  OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS,
+  PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE,
+  UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED;
+
+  static GrpcStatus ofCode(int code) {
+    GrpcStatus[] all = values();
+    return code >= 0 && code < all.length ? all[code] : UNKNOWN;
+  }
+
+  /** The status a client infers when an HTTP/2 answer carries no grpc-status (gRPC's mapping). */
+  static GrpcStatus ofHttpStatus(int httpStatus) {
+    return switch (httpStatus) {
+      case 400 -> INTERNAL;
+      case 401 -> UNAUTHENTICATED;
+      case 403 -> PERMISSION_DENIED;
+      case 404 -> UNIMPLEMENTED;
+      case 429, 502, 503, 504 -> UNAVAILABLE;
+      default -> UNKNOWN;
+    };
+  }
+
+  boolean retryable(boolean hasRetryInfo) {
+    return switch (this) {
+      case CANCELLED, DEADLINE_EXCEEDED, ABORTED, OUT_OF_RANGE, UNAVAILABLE, DATA_LOSS -> true;
+      case RESOURCE_EXHAUSTED -> hasRetryInfo;
+      default -> false;
+    };
+  }
+}
