@@ -1,12 +1,12 @@
 package io.memspan.collector.forward;
 
+import io.memspan.collector.ops.Log;
+import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.RetryLaterException;
 import io.memspan.collector.spool.SpoolEntry;
 import io.memspan.collector.spool.SpoolSink;
 import java.io.IOException;
 import java.util.concurrent.TimeoutException;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A sink that sends spooled entries to a remote backend. Subclasses speak the protocol and judge
@@ -18,13 +18,12 @@ import java.util.logging.Logger;
  * upstream is bounded by one entry however slow it is; the backlog stays in the spool.
  */
 public abstract class Forwarder implements SpoolSink {
-  private static final Logger LOG = Logger.getLogger(Forwarder.class.getName());
-
   private final String name;
-  private final ForwarderStats stats = new ForwarderStats();
+  private final ForwarderStats stats;
 
-  Forwarder(String name) {
+  Forwarder(String name, Metrics metrics) {
     this.name = name;
+    this.stats = new ForwarderStats(metrics, name);
   }
 
   @Override
@@ -44,7 +43,8 @@ public abstract class Forwarder implements SpoolSink {
     } catch (IOException e) {
       // The spool holds only requests the receiver parsed, so this is corruption: no retry helps.
       stats.droppedRequest("unreadable_entry", 0, "entry " + entry.position() + ": " + e.getMessage());
-      LOG.warning(name + ": dropped unreadable spool entry " + entry.position() + ": " + e);
+      Log.error("forward_dropped", "sink", name, "position", entry.position(), "reason", "unreadable_entry",
+          "error", e.toString());
       return;
     }
     Outcome outcome;
@@ -58,17 +58,18 @@ public abstract class Forwarder implements SpoolSink {
       stats.forwarded(items);
       if (d.rejectedItems() > 0) {
         stats.droppedItems(d.rejectReason(), d.rejectedItems());
-        LOG.warning(name + ": upstream rejected " + d.rejectedItems() + " items: " + d.rejectMessage());
+        Log.warn("forward_partially_rejected", "sink", name, "position", entry.position(),
+            "reason", d.rejectReason(), "items", d.rejectedItems(), "error", d.rejectMessage());
       }
     } else if (outcome instanceof Outcome.NotApplicable) {
       stats.skippedNotApplicable();
     } else if (outcome instanceof Outcome.Dropped d) {
       stats.droppedRequest(d.reason(), items.total(), d.error());
-      LOG.warning(name + ": upstream refused entry " + entry.position() + " for good ("
-          + items.total() + " items dropped): " + d.error());
+      Log.warn("forward_dropped", "sink", name, "position", entry.position(), "reason", d.reason(),
+          "items", items.total(), "error", d.error());
     } else if (outcome instanceof Outcome.Retry r) {
       stats.retried(r.error());
-      LOG.log(Level.FINE, () -> name + ": will retry entry " + entry.position() + ": " + r.error());
+      // The dispatcher logs the retry with its delay; one line per attempt is enough.
       throw new RetryLaterException(r.error(), r.delayMillis());
     }
   }
@@ -79,6 +80,11 @@ public abstract class Forwarder implements SpoolSink {
    */
   abstract Outcome attempt(SpoolEntry entry)
       throws IOException, TimeoutException, InterruptedException;
+
+  @Override
+  public void close() {
+    stats.unregister();
+  }
 
   private static String describe(Exception e) {
     String m = e.getMessage();

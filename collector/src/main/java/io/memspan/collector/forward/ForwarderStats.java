@@ -1,40 +1,67 @@
 package io.memspan.collector.forward;
 
+import io.memspan.collector.ops.Metrics;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
- * What one forwarder did: requests and items (spans or metric data points) delivered, attempts
- * that will be retried, items the upstream refused for good (by reason), and the last error seen.
- * Every drop is counted here; nothing is dropped silently.
+ * What one forwarder did, kept in the collector's metrics registry (so it shows on
+ * {@code /metrics}, labelled {@code sink="upstream:<url>"}): requests and items (spans, metric
+ * data points) delivered, attempts that will be retried, items the upstream refused for good by
+ * reason, entries that do not apply to the sink, and the last error. No drop goes uncounted.
  */
 public final class ForwarderStats {
-  private final LongAdder forwardedRequests = new LongAdder();
-  private final LongAdder forwardedSpans = new LongAdder();
-  private final LongAdder forwardedDataPoints = new LongAdder();
-  private final LongAdder retried = new LongAdder();
-  private final LongAdder notApplicable = new LongAdder();
-  private final ConcurrentHashMap<String, LongAdder> droppedRequests = new ConcurrentHashMap<>();
-  private final ConcurrentHashMap<String, LongAdder> droppedItems = new ConcurrentHashMap<>();
+  static final String REQUESTS = "memspan_collector_forward_requests_total";
+  static final String SPANS = "memspan_collector_forward_spans_total";
+  static final String DATA_POINTS = "memspan_collector_forward_data_points_total";
+  static final String RETRIED = "memspan_collector_forward_retried_total";
+  static final String NOT_APPLICABLE = "memspan_collector_forward_not_applicable_total";
+  static final String DROPPED_REQUESTS = "memspan_collector_forward_dropped_requests_total";
+  static final String DROPPED_ITEMS = "memspan_collector_forward_dropped_items_total";
+  static final String LAST_ERROR = "memspan_collector_forward_last_error_timestamp_seconds";
+
+  private final Metrics metrics;
+  private final String sink;
+  private final Metrics.Counter forwardedRequests;
+  private final Metrics.Counter forwardedSpans;
+  private final Metrics.Counter forwardedDataPoints;
+  private final Metrics.Counter retried;
+  private final Metrics.Counter notApplicable;
+  private final ConcurrentHashMap<String, Metrics.Counter> droppedRequests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Metrics.Counter> droppedItems = new ConcurrentHashMap<>();
   private volatile String lastError = "";
   private volatile long lastErrorEpochMillis;
 
+  ForwarderStats(Metrics metrics, String sink) {
+    this.metrics = metrics;
+    this.sink = sink;
+    forwardedRequests = metrics.counter(REQUESTS, "Export requests an upstream accepted", "sink", sink);
+    forwardedSpans = metrics.counter(SPANS, "Spans an upstream accepted", "sink", sink);
+    forwardedDataPoints = metrics.counter(DATA_POINTS, "Metric data points an upstream accepted", "sink", sink);
+    retried = metrics.counter(RETRIED,
+        "Delivery attempts that failed in a retryable way (outage, 429/503, UNAVAILABLE, timeout)", "sink", sink);
+    notApplicable = metrics.counter(NOT_APPLICABLE,
+        "Spool entries this sink does not carry (metrics to Zipkin), skipped", "sink", sink);
+    metrics.gauge(LAST_ERROR, "When this sink last saw an error (0 = never)",
+        () -> lastErrorEpochMillis / 1000, "sink", sink);
+  }
+
   void forwarded(OtlpItems items) {
-    forwardedRequests.increment();
+    forwardedRequests.inc();
     forwardedSpans.add(items.spans());
     forwardedDataPoints.add(items.dataPoints());
   }
 
   void retried(String error) {
-    retried.increment();
+    retried.inc();
     error(error);
   }
 
   /** A whole request refused for good, e.g. HTTP 400 or gRPC INVALID_ARGUMENT. */
   void droppedRequest(String reason, long items, String error) {
-    droppedRequests.computeIfAbsent(reason, r -> new LongAdder()).increment();
+    droppedRequests.computeIfAbsent(reason, r -> metrics.counter(DROPPED_REQUESTS,
+        "Export requests an upstream refused for good (not retried), by reason", "sink", sink, "reason", r)).inc();
     droppedItems(reason, items);
     error(error);
   }
@@ -42,12 +69,13 @@ public final class ForwarderStats {
   /** Items refused or skipped inside an otherwise delivered request (OTLP partial success). */
   void droppedItems(String reason, long items) {
     if (items > 0) {
-      droppedItems.computeIfAbsent(reason, r -> new LongAdder()).add(items);
+      droppedItems.computeIfAbsent(reason, r -> metrics.counter(DROPPED_ITEMS,
+          "Spans or data points an upstream refused for good, by reason", "sink", sink, "reason", r)).add(items);
     }
   }
 
   void skippedNotApplicable() {
-    notApplicable.increment();
+    notApplicable.inc();
   }
 
   private void error(String error) {
@@ -56,25 +84,25 @@ public final class ForwarderStats {
   }
 
   public long forwardedRequests() {
-    return forwardedRequests.sum();
+    return forwardedRequests.get();
   }
 
   public long forwardedSpans() {
-    return forwardedSpans.sum();
+    return forwardedSpans.get();
   }
 
   public long forwardedDataPoints() {
-    return forwardedDataPoints.sum();
+    return forwardedDataPoints.get();
   }
 
   /** Attempts that failed in a way worth retrying (outage, 429/503, timeout). */
   public long retried() {
-    return retried.sum();
+    return retried.get();
   }
 
   /** Entries this sink does not carry (metrics to Zipkin): skipped, not failed. */
   public long notApplicable() {
-    return notApplicable.sum();
+    return notApplicable.get();
   }
 
   /** Requests refused for good, by reason (e.g. {@code http_400}, {@code grpc_INVALID_ARGUMENT}). */
@@ -87,10 +115,6 @@ public final class ForwarderStats {
     return snapshot(droppedItems);
   }
 
-  public long droppedItems() {
-    return droppedItems.values().stream().mapToLong(LongAdder::sum).sum();
-  }
-
   /** The last error text, empty when none yet. */
   public String lastError() {
     return lastError;
@@ -101,9 +125,13 @@ public final class ForwarderStats {
     return lastErrorEpochMillis;
   }
 
-  private static Map<String, Long> snapshot(ConcurrentHashMap<String, LongAdder> counters) {
+  void unregister() {
+    metrics.removeGauge(LAST_ERROR, "sink", sink);
+  }
+
+  private static Map<String, Long> snapshot(ConcurrentHashMap<String, Metrics.Counter> counters) {
     Map<String, Long> out = new TreeMap<>();
-    counters.forEach((k, v) -> out.put(k, v.sum()));
+    counters.forEach((k, v) -> out.put(k, v.get()));
     return out;
   }
 }

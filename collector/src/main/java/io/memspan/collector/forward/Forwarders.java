@@ -1,5 +1,6 @@
 package io.memspan.collector.forward;
 
+import io.memspan.collector.ops.Metrics;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,10 +22,11 @@ public final class Forwarders {
    * @param upstreams the {@code --upstream} values (OTLP base endpoints), possibly empty
    * @param upstreamProtocol the {@code --upstream-protocol} value, {@code http/protobuf} or {@code grpc}
    * @param zipkin the {@code --zipkin} value (Zipkin base URL), or null
+   * @param metrics the collector's registry, where each forwarder keeps its counters
    * @throws IllegalArgumentException naming the flag and what is wrong with its value
    */
   public static List<Forwarder> create(
-      List<String> upstreams, String upstreamProtocol, String zipkin, ForwarderOptions options) {
+      List<String> upstreams, String upstreamProtocol, String zipkin, Metrics metrics, ForwarderOptions options) {
     String protocol = protocol(upstreamProtocol);
     List<Endpoint> endpoints = new ArrayList<>();
     Set<String> seen = new HashSet<>();
@@ -46,17 +48,18 @@ public final class Forwarders {
     for (Endpoint e : endpoints) {
       String name = "upstream:" + e.url();
       out.add(protocol.equals(GRPC)
-          ? new OtlpGrpcForwarder(name, e, options)
-          : new OtlpHttpForwarder(name, e, options));
+          ? new OtlpGrpcForwarder(name, e, options, metrics)
+          : new OtlpHttpForwarder(name, e, options, metrics));
     }
     if (zipkinEndpoint != null) {
-      out.add(new ZipkinForwarder("zipkin:" + zipkinEndpoint.url(), zipkinEndpoint, options));
+      out.add(new ZipkinForwarder("zipkin:" + zipkinEndpoint.url(), zipkinEndpoint, options, metrics));
     }
     return out;
   }
 
-  public static List<Forwarder> create(List<String> upstreams, String upstreamProtocol, String zipkin) {
-    return create(upstreams, upstreamProtocol, zipkin, ForwarderOptions.defaults());
+  public static List<Forwarder> create(
+      List<String> upstreams, String upstreamProtocol, String zipkin, Metrics metrics) {
+    return create(upstreams, upstreamProtocol, zipkin, metrics, ForwarderOptions.defaults());
   }
 
   private static String protocol(String value) {

@@ -1,6 +1,7 @@
 package io.memspan.collector.forward;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.Signal;
 import io.memspan.collector.spool.SpoolEntry;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
@@ -17,8 +18,8 @@ public final class OtlpGrpcForwarder extends Forwarder {
   private final ForwarderOptions options;
   private final GrpcClient client;
 
-  OtlpGrpcForwarder(String name, Endpoint endpoint, ForwarderOptions options) {
-    super(name);
+  OtlpGrpcForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
+    super(name, metrics);
     this.endpoint = endpoint;
     this.options = options;
     this.client = new GrpcClient(name, endpoint, options);
@@ -61,5 +62,6 @@ public final class OtlpGrpcForwarder extends Forwarder {
   @Override
   public void close() {
     client.close();
+    super.close();
   }
 }

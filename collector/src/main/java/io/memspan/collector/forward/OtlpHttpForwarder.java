@@ -1,6 +1,7 @@
 package io.memspan.collector.forward;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.Signal;
 import io.memspan.collector.spool.SpoolEntry;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
@@ -20,8 +21,8 @@ public final class OtlpHttpForwarder extends Forwarder {
   private final ForwarderOptions options;
   private final Http1Client client;
 
-  OtlpHttpForwarder(String name, Endpoint endpoint, ForwarderOptions options) {
-    super(name);
+  OtlpHttpForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
+    super(name, metrics);
     this.endpoint = endpoint;
     this.options = options;
     this.client = new Http1Client(name, endpoint, options);
@@ -64,5 +65,6 @@ public final class OtlpHttpForwarder extends Forwarder {
   @Override
   public void close() {
     client.close();
+    super.close();
   }
 }

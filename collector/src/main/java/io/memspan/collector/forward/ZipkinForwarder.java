@@ -1,5 +1,6 @@
 package io.memspan.collector.forward;
 
+import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.Signal;
 import io.memspan.collector.spool.SpoolEntry;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -18,8 +19,8 @@ public final class ZipkinForwarder extends Forwarder {
   private final Http1Client client;
   private final String path;
 
-  ZipkinForwarder(String name, Endpoint endpoint, ForwarderOptions options) {
-    super(name);
+  ZipkinForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
+    super(name, metrics);
     this.endpoint = endpoint;
     this.options = options;
     this.client = new Http1Client(name, endpoint, options);
@@ -50,5 +51,6 @@ public final class ZipkinForwarder extends Forwarder {
   @Override
   public void close() {
     client.close();
+    super.close();
   }
 }
