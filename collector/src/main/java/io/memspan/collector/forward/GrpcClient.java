@@ -203,6 +203,12 @@ final class GrpcClient implements AutoCloseable {
       }
       ReferenceCountUtil.release(msg);
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A reset or broken connection: its streams fail with it and the next call reconnects.
+      ctx.close();
+    }
   }
 
   /** A forwarder never accepts streams the server opens (no server push in gRPC). */

@@ -1,0 +1,111 @@
+package io.memspan.collector.forward;
+
+import com.google.protobuf.Any;
+import com.google.rpc.Code;
+import com.google.rpc.RetryInfo;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.metrics.v1.MetricsServiceGrpc;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.TraceServiceGrpc;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real OTLP/gRPC receiver: grpc-java's server with the opentelemetry-proto service stubs. It
+ * records what it receives and answers from a script of failures (OK when the script is empty).
+ */
+final class GrpcReceiver implements AutoCloseable {
+  final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
+  final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
+  final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
+  /** Failures to answer with, in order; a null-free queue of gRPC errors or responses. */
+  final ConcurrentLinkedQueue<Object> script = new ConcurrentLinkedQueue<>();
+  private Server server;
+  private int port;
+
+  GrpcReceiver start() throws IOException {
+    return start(0);
+  }
+
+  GrpcReceiver start(int wantedPort) throws IOException {
+    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort))
+        .addService(new TraceServiceGrpc.TraceServiceImplBase() {
+          @Override
+          public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> out) {
+            arrivalNanos.add(System.nanoTime());
+            Object next = script.poll();
+            if (next instanceof Throwable t) {
+              out.onError(t);
+              return;
+            }
+            traces.add(request);
+            out.onNext(next instanceof ExportTraceServiceResponse r ? r : ExportTraceServiceResponse.getDefaultInstance());
+            out.onCompleted();
+          }
+        })
+        .addService(new MetricsServiceGrpc.MetricsServiceImplBase() {
+          @Override
+          public void export(ExportMetricsServiceRequest request, StreamObserver<ExportMetricsServiceResponse> out) {
+            arrivalNanos.add(System.nanoTime());
+            Object next = script.poll();
+            if (next instanceof Throwable t) {
+              out.onError(t);
+              return;
+            }
+            metrics.add(request);
+            out.onNext(ExportMetricsServiceResponse.getDefaultInstance());
+            out.onCompleted();
+          }
+        })
+        .build()
+        .start();
+    port = server.getPort();
+    return this;
+  }
+
+  /** The upstream goes down: no listener, open connections cut. */
+  void stop() throws InterruptedException {
+    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  }
+
+  int port() {
+    return port;
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  static Throwable status(Status status) {
+    return status.asRuntimeException();
+  }
+
+  /** RESOURCE_EXHAUSTED with google.rpc.RetryInfo: the server is throttling, retry after the delay. */
+  static Throwable throttled(long seconds) {
+    return StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
+        .setCode(Code.RESOURCE_EXHAUSTED_VALUE)
+        .setMessage("slow down")
+        .addDetails(Any.pack(RetryInfo.newBuilder()
+            .setRetryDelay(com.google.protobuf.Duration.newBuilder().setSeconds(seconds).setNanos(250_000_000))
+            .build()))
+        .build());
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (server != null) {
+      stop();
+    }
+  }
+}
