@@ -1,9 +1,9 @@
 package io.memspan.collector;
 
+import io.memspan.collector.forward.Forwarders;
 import io.memspan.collector.ops.Log;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -123,11 +123,10 @@ public final class CollectorMain implements Callable<Integer> {
     if (!protocol.equals("http/protobuf") && !protocol.equals("grpc")) {
       throw new ParameterException(cl, "--upstream-protocol must be http/protobuf or grpc, got " + upstreamProtocol);
     }
-    for (String u : upstreams) {
-      checkUrl(cl, "--upstream", u);
-    }
-    if (zipkin != null) {
-      checkUrl(cl, "--zipkin", zipkin);
+    try {
+      Forwarders.validate(upstreams, protocol, zipkin);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(cl, e.getMessage());
     }
     if (token != null && token.isBlank()) {
       token = null;
@@ -148,18 +147,6 @@ public final class CollectorMain implements Callable<Integer> {
     }
     return new CollectorConfig(http, grpc, ui, dir, spoolMaxBytes, (int) maxBodyBytes, requestTimeoutMillis,
         List.copyOf(upstreams), protocol, zipkin, token, portsFile, storeCapacity);
-  }
-
-  private static void checkUrl(CommandLine cl, String flag, String url) {
-    try {
-      URI u = new URI(url);
-      if (u.getScheme() == null || !(u.getScheme().equals("http") || u.getScheme().equals("https"))
-          || u.getHost() == null) {
-        throw new ParameterException(cl, flag + " must be an http:// or https:// URL with a host, got " + url);
-      }
-    } catch (java.net.URISyntaxException e) {
-      throw new ParameterException(cl, flag + " is not a URL: " + url + " (" + e.getReason() + ")");
-    }
   }
 
   @Override

@@ -59,6 +59,11 @@ record Endpoint(String url, boolean tls, String host, int port, String basePath)
     return basePath + signalPath;
   }
 
+  /** The URL of a signal path on this endpoint, for messages. */
+  String urlOf(String path) {
+    return (tls ? "https://" : "http://") + authority() + path;
+  }
+
   /** The HTTP Host / :authority value. */
   String authority() {
     String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;

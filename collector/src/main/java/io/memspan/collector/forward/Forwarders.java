@@ -28,6 +28,37 @@ public final class Forwarders {
   public static List<Forwarder> create(
       List<String> upstreams, String upstreamProtocol, String zipkin, Metrics metrics, ForwarderOptions options) {
     String protocol = protocol(upstreamProtocol);
+    List<Endpoint> endpoints = endpoints(upstreams, protocol);
+    Endpoint zipkinEndpoint = zipkin == null ? null : Endpoint.parse("--zipkin", zipkin);
+
+    // Only now start event loops: a bad flag above must not leave threads behind.
+    List<Forwarder> out = new ArrayList<>();
+    for (Endpoint e : endpoints) {
+      String name = "upstream:" + e.url();
+      out.add(protocol.equals(GRPC)
+          ? new OtlpGrpcForwarder(name, e, options, metrics)
+          : new OtlpHttpForwarder(name, e, options, metrics));
+    }
+    if (zipkinEndpoint != null) {
+      out.add(new ZipkinForwarder("zipkin:" + zipkinEndpoint.url(), zipkinEndpoint, options, metrics));
+    }
+    return out;
+  }
+
+  /**
+   * Checks the flag values without starting anything, for the command line to report before the
+   * collector starts.
+   *
+   * @throws IllegalArgumentException naming the flag and what is wrong with its value
+   */
+  public static void validate(List<String> upstreams, String upstreamProtocol, String zipkin) {
+    endpoints(upstreams, protocol(upstreamProtocol));
+    if (zipkin != null) {
+      Endpoint.parse("--zipkin", zipkin);
+    }
+  }
+
+  private static List<Endpoint> endpoints(List<String> upstreams, String protocol) {
     List<Endpoint> endpoints = new ArrayList<>();
     Set<String> seen = new HashSet<>();
     for (String url : upstreams == null ? List.<String>of() : upstreams) {
@@ -41,20 +72,7 @@ public final class Forwarders {
       }
       endpoints.add(e);
     }
-    Endpoint zipkinEndpoint = zipkin == null ? null : Endpoint.parse("--zipkin", zipkin);
-
-    // Only now open sockets' event loops: a bad flag above must not leave threads behind.
-    List<Forwarder> out = new ArrayList<>();
-    for (Endpoint e : endpoints) {
-      String name = "upstream:" + e.url();
-      out.add(protocol.equals(GRPC)
-          ? new OtlpGrpcForwarder(name, e, options, metrics)
-          : new OtlpHttpForwarder(name, e, options, metrics));
-    }
-    if (zipkinEndpoint != null) {
-      out.add(new ZipkinForwarder("zipkin:" + zipkinEndpoint.url(), zipkinEndpoint, options, metrics));
-    }
-    return out;
+    return endpoints;
   }
 
   public static List<Forwarder> create(

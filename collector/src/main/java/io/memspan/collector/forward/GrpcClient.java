@@ -102,50 +102,64 @@ final class GrpcClient implements AutoCloseable {
     byte[] body = gzip ? Http1Client.gzip(message) : message;
     call.lockInterruptibly();
     try {
-      Channel parent = connected();
-      CallHandler handler = new CallHandler();
-      io.netty.util.concurrent.Future<Http2StreamChannel> opened =
-          new Http2StreamChannelBootstrap(parent).handler(handler).open().await();
-      if (!opened.isSuccess()) {
-        parent.close();
-        throw new IOException("cannot open an HTTP/2 stream: " + opened.cause());
-      }
-      Http2StreamChannel stream = opened.getNow();
-      long timeoutMillis = options.requestTimeout().toMillis();
-      Http2Headers headers =
-          new DefaultHttp2Headers()
-              .method("POST")
-              .scheme(endpoint.tls() ? "https" : "http")
-              .path(path)
-              .authority(endpoint.authority())
-              .set("content-type", "application/grpc")
-              .set("te", "trailers")
-              .set("grpc-timeout", timeoutMillis + "m")
-              .set("user-agent", ForwarderOptions.USER_AGENT);
-      if (gzip) {
-        headers.set("grpc-encoding", "gzip");
-      }
-      ByteBuf frame = stream.alloc().buffer(5 + body.length);
-      frame.writeByte(gzip ? 1 : 0).writeInt(body.length).writeBytes(body);
-      stream.write(new DefaultHttp2HeadersFrame(headers, false));
-      stream.writeAndFlush(new DefaultHttp2DataFrame(frame, true))
-          .addListener(f -> {
-            if (!f.isSuccess()) {
-              handler.result.completeExceptionally(new IOException("write failed: " + f.cause()));
-            }
-          });
+      boolean reused = connection != null && connection.isActive() && !goingAway;
       try {
-        return handler.result.get(timeoutMillis, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        throw new TimeoutException("no gRPC status from " + endpoint.url() + " within " + timeoutMillis + " ms");
-      } catch (ExecutionException e) {
-        Throwable cause = e.getCause();
-        throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
-      } finally {
-        stream.close();
+        return call(path, body, gzip);
+      } catch (StaleConnectionException e) {
+        if (!reused) {
+          throw e;
+        }
+        connection.close(); // the upstream dropped it while idle: one more try on a fresh one
+        return call(path, body, gzip);
       }
     } finally {
       call.unlock();
+    }
+  }
+
+  private GrpcReply call(String path, byte[] body, boolean gzip)
+      throws IOException, TimeoutException, InterruptedException {
+    Channel parent = connected();
+    CallHandler handler = new CallHandler();
+    io.netty.util.concurrent.Future<Http2StreamChannel> opened =
+        new Http2StreamChannelBootstrap(parent).handler(handler).open().await();
+    if (!opened.isSuccess()) {
+      parent.close();
+      throw new StaleConnectionException("cannot open an HTTP/2 stream: " + opened.cause());
+    }
+    Http2StreamChannel stream = opened.getNow();
+    long timeoutMillis = options.requestTimeout().toMillis();
+    Http2Headers headers =
+        new DefaultHttp2Headers()
+            .method("POST")
+            .scheme(endpoint.tls() ? "https" : "http")
+            .path(path)
+            .authority(endpoint.authority())
+            .set("content-type", "application/grpc")
+            .set("te", "trailers")
+            .set("grpc-timeout", timeoutMillis + "m")
+            .set("user-agent", ForwarderOptions.USER_AGENT);
+    if (gzip) {
+      headers.set("grpc-encoding", "gzip");
+    }
+    ByteBuf frame = stream.alloc().buffer(5 + body.length);
+    frame.writeByte(gzip ? 1 : 0).writeInt(body.length).writeBytes(body);
+    stream.write(new DefaultHttp2HeadersFrame(headers, false));
+    stream.writeAndFlush(new DefaultHttp2DataFrame(frame, true))
+        .addListener(f -> {
+          if (!f.isSuccess()) {
+            handler.result.completeExceptionally(new StaleConnectionException("write failed: " + f.cause()));
+          }
+        });
+    try {
+      return handler.result.get(timeoutMillis, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      throw new TimeoutException("no gRPC status from " + endpoint.url() + " within " + timeoutMillis + " ms");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      throw cause instanceof IOException io ? io : new IOException(cause.toString(), cause);
+    } finally {
+      stream.close();
     }
   }
 
@@ -259,7 +273,9 @@ final class GrpcClient implements AutoCloseable {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-      fail(new IOException("connection closed before a gRPC status"));
+      fail(responseHeaders == null
+          ? new StaleConnectionException("connection closed before an answer")
+          : new IOException("connection closed before a gRPC status"));
     }
 
     @Override

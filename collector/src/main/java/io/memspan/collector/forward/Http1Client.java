@@ -205,13 +205,6 @@ final class Http1Client implements AutoCloseable {
     }
   }
 
-  /** The connection ended before any answer: on a reused connection, worth one immediate retry. */
-  static final class StaleConnectionException extends IOException {
-    StaleConnectionException(String message) {
-      super(message);
-    }
-  }
-
   private static final class ReplyHandler extends SimpleChannelInboundHandler<FullHttpResponse> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse msg) {

@@ -33,7 +33,7 @@ public final class OtlpHttpForwarder extends Forwarder {
     String path = endpoint.resolve(entry.signal() == Signal.TRACES ? "/v1/traces" : "/v1/metrics");
     HttpReply reply = client.post(path, PROTOBUF, entry.payload(), options.gzip());
     if (!HttpStatusPolicy.success(reply.status())) {
-      return HttpStatusPolicy.failure(endpoint.url() + path, reply, options);
+      return HttpStatusPolicy.failure(endpoint.urlOf(path), reply, options);
     }
     return partialSuccess(entry.signal(), reply);
   }

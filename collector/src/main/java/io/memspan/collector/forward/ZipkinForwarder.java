@@ -39,7 +39,7 @@ public final class ZipkinForwarder extends Forwarder {
     }
     HttpReply reply = client.post(path, "application/json", batch.json(), options.gzip());
     if (!HttpStatusPolicy.success(reply.status())) {
-      return HttpStatusPolicy.failure(endpoint.url() + path, reply, options);
+      return HttpStatusPolicy.failure(endpoint.urlOf(path), reply, options);
     }
     return new Outcome.Delivered(batch.skippedInvalid(), "invalid_id", "spans without valid trace/span ids");
   }

@@ -34,11 +34,26 @@ final class GrpcReceiver implements AutoCloseable {
   private Server server;
   private int port;
 
-  GrpcReceiver start() throws IOException {
+  GrpcReceiver start() throws IOException, InterruptedException {
     return start(0);
   }
 
-  GrpcReceiver start(int wantedPort) throws IOException {
+  /** Listens on {@code wantedPort} (0: any), retrying a restart's bind while the old port drains. */
+  GrpcReceiver start(int wantedPort) throws IOException, InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        return bind(wantedPort);
+      } catch (IOException e) {
+        if (System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private GrpcReceiver bind(int wantedPort) throws IOException {
     server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort))
         .addService(new TraceServiceGrpc.TraceServiceImplBase() {
           @Override

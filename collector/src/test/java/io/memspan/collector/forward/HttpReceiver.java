@@ -67,10 +67,29 @@ final class HttpReceiver implements AutoCloseable {
     return start(0);
   }
 
+  /**
+   * Listens on {@code wantedPort} (0: any). A restart on the old port retries the bind for a few
+   * seconds: the connections the stop cut may still hold the port in FIN_WAIT for a moment.
+   */
   HttpReceiver start(int wantedPort) throws InterruptedException {
+    long end = System.nanoTime() + 10_000_000_000L;
+    while (true) {
+      try {
+        return bind(wantedPort);
+      } catch (Exception e) {
+        if (!(e instanceof java.net.BindException) || System.nanoTime() > end) {
+          throw e;
+        }
+        Thread.sleep(50);
+      }
+    }
+  }
+
+  private HttpReceiver bind(int wantedPort) throws InterruptedException {
     server = new ServerBootstrap()
         .group(group)
         .channel(NioServerSocketChannel.class)
+        .option(io.netty.channel.ChannelOption.SO_REUSEADDR, true) // restart on the same port
         .childHandler(new ChannelInitializer<SocketChannel>() {
           @Override
           protected void initChannel(SocketChannel ch) {
