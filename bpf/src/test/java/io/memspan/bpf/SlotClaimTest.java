@@ -1,0 +1,106 @@
+package io.memspan.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.jna.Pointer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.junit.jupiter.api.Test;
+
+/** Claiming by tid hash with collisions, exhaustion, release of ended threads, slotless threads. */
+class SlotClaimTest {
+
+  @Test
+  void claimExhaustReleaseReclaim() throws Exception {
+    try (MemoryProbe probe = Probes.load(ProbeOptions.defaults().withSlots(8))) {
+      CountDownLatch claimed = new CountDownLatch(8);
+      CountDownLatch finish = new CountDownLatch(1);
+      Set<Integer> tids = java.util.Collections.synchronizedSet(new HashSet<>());
+      Thread[] holders = new Thread[8];
+      for (int i = 0; i < holders.length; i++) {
+        holders[i] = new Thread(() -> {
+          ThreadSlot slot = probe.claimCurrentThread();
+          assertSame(slot, probe.claimCurrentThread(), "claiming twice returns the same slot");
+          tids.add(slot.tid());
+          claimed.countDown();
+          try {
+            finish.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+        holders[i].start();
+      }
+      claimed.await();
+      assertEquals(8, tids.size(), tids.toString());
+      assertFalse(tids.contains(0), "every holder got a real slot (collisions probed): " + tids);
+      assertEquals(8, probe.stats().slotsInUse());
+
+      ThreadSlot none = probe.claimCurrentThread();
+      assertSame(ThreadSlot.INERT, none, "a ninth thread finds every slot taken");
+      assertEquals(1, probe.stats().slotClaimFailures());
+
+      finish.countDown();
+      for (Thread t : holders) {
+        t.join();
+      }
+      Set<Integer> visited = new HashSet<>();
+      probe.forEachIdleThread((tid, idle) -> visited.add(tid));
+      assertTrue(visited.containsAll(tids), "ended threads reported once more: " + visited);
+      assertEquals(0, probe.stats().slotsInUse(), "their slots were released");
+
+      ThreadSlot mine = probe.claimCurrentThread();
+      assertNotEquals(0, mine.tid());
+      assertEquals(LibC.gettid(), mine.tid());
+    }
+  }
+
+  @Test
+  void threadsWithoutSlotAreCountedPerTid() throws Exception {
+    try (MemoryProbe probe = Probes.load(ProbeOptions.defaults())) {
+      int[] tid = new int[1];
+      Thread gcLike = new Thread(() -> {
+        tid[0] = LibC.gettid();
+        Pointer p = TestLibC.mapAnonymous(4 << 20);
+        TestLibC.INSTANCE.madvise(p, 4 << 20, TestLibC.MADV_NOHUGEPAGE);
+        TestLibC.touch(p, 4 << 20);
+        TestLibC.INSTANCE.munmap(p, 4 << 20);
+      });
+      gcLike.start();
+      gcLike.join();
+      // join() returns before the native thread has fully exited.
+      Path task = Path.of("/proc/self/task", Integer.toString(tid[0]));
+      for (int i = 0; i < 500 && Files.exists(task); i++) {
+        Thread.sleep(10);
+      }
+
+      Map<Integer, SlotCounters> seen = new HashMap<>();
+      probe.forEachIdleThread((t, idle) -> {
+        SlotCounters copy = new SlotCounters();
+        copy.copyFrom(idle);
+        seen.put(t, copy);
+      });
+      SlotCounters c = seen.get(tid[0]);
+      assertTrue(c != null, "slotless thread " + tid[0] + " reported: " + seen.keySet());
+      // Thread start-up maps and advises a little of its own besides the 4 MiB.
+      assertTrue(c.mmapCount >= 1 && c.mmapBytes >= 4 << 20, c.toString());
+      assertTrue(c.munmapCount >= 1 && c.munmapBytes >= 4 << 20, c.toString());
+      assertTrue(c.madviseCount >= 1, c.toString());
+      assertTrue(c.userFaults >= 1024, c.toString());
+
+      // It has ended: reported once with its final values, then dropped from the bounded table.
+      Set<Integer> again = new HashSet<>();
+      probe.forEachIdleThread((t, idle) -> again.add(t));
+      assertFalse(again.contains(tid[0]), again.toString());
+    }
+  }
+}
