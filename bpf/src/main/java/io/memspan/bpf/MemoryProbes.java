@@ -32,6 +32,14 @@ public final class MemoryProbes {
     return RusageProbe.open();
   }
 
+  /**
+   * The tracepoints the bcc probe attaches to, as {@code category:event} (e.g.
+   * {@code exceptions:page_fault_user}), for tools that check a host before loading it.
+   */
+  public static java.util.List<String> tracepoints() {
+    return Tracepoint.ALL.stream().map(Tracepoint::toString).toList();
+  }
+
   /** A probe that attributes nothing ({@code memspan.kernel.source = none}). */
   public static MemoryProbe none() {
     return NoProbe.INSTANCE;

@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.MemoryProbes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -23,13 +24,7 @@ final class Tracefs {
   static final String CHECK = "tracefs";
 
   /** The tracepoints memspan's program attaches to, as category:name. */
-  static final List<String> TRACEPOINTS = List.of(
-      "syscalls:sys_enter_mmap", "syscalls:sys_exit_mmap",
-      "syscalls:sys_enter_munmap", "syscalls:sys_exit_munmap",
-      "syscalls:sys_enter_mremap", "syscalls:sys_exit_mremap",
-      "syscalls:sys_enter_brk", "syscalls:sys_exit_brk",
-      "syscalls:sys_enter_madvise", "syscalls:sys_exit_madvise",
-      "exceptions:page_fault_user", "exceptions:page_fault_kernel");
+  static final List<String> TRACEPOINTS = MemoryProbes.tracepoints();
 
   /** Where bcc looks, newest convention first. */
   static final List<String> MOUNT_POINTS = List.of("/sys/kernel/tracing", "/sys/kernel/debug/tracing");
