@@ -113,6 +113,83 @@ public final class AgentConfig {
     }
   }
 
+  /** A whole number in [min, max]; out of range is an error naming the key and the range. */
+  public long longValue(String key, long def, long min, long max) {
+    long v = longValue(key, def);
+    if (v < min || v > max) {
+      throw new ConfigException(key + "=" + v + " is out of range [" + min + ", " + max + "]");
+    }
+    return v;
+  }
+
+  /**
+   * A duration in milliseconds: a whole number of milliseconds as the OpenTelemetry
+   * specification says, or a number with {@code ms}, {@code s} or {@code m}.
+   */
+  public long millis(String key, long def) {
+    String v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    String s = v.toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (s.endsWith("ms")) {
+      s = s.substring(0, s.length() - 2);
+    } else if (s.endsWith("s")) {
+      s = s.substring(0, s.length() - 1);
+      unit = 1000;
+    } else if (s.endsWith("m")) {
+      s = s.substring(0, s.length() - 1);
+      unit = 60_000;
+    }
+    try {
+      long n = Long.parseLong(s.trim());
+      if (n < 0) {
+        throw new ConfigException(key + "=" + v + " is negative");
+      }
+      return Math.multiplyExact(n, unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      throw new ConfigException(key + "=" + v
+          + " is not a duration (milliseconds, or a number with ms, s or m)");
+    }
+  }
+
+  /** One of {@code allowed} (case-insensitive, returned lower-case), or an error listing them. */
+  public String oneOf(String key, String def, String... allowed) {
+    String v = raw(key);
+    if (v == null) {
+      return def;
+    }
+    String lower = v.toLowerCase(Locale.ROOT);
+    for (String a : allowed) {
+      if (a.equals(lower)) {
+        return a;
+      }
+    }
+    throw new ConfigException(key + "=" + v + " is not one of " + String.join(", ", allowed));
+  }
+
+  /** The first of {@code keys} that is set, or null: per-signal keys before general ones. */
+  public String firstRaw(String... keys) {
+    for (String k : keys) {
+      String v = raw(k);
+      if (v != null) {
+        return v;
+      }
+    }
+    return null;
+  }
+
+  /** Which of {@code keys} is set first (for error messages), or the last key. */
+  public String firstSetKey(String... keys) {
+    for (String k : keys) {
+      if (raw(k) != null) {
+        return k;
+      }
+    }
+    return keys[keys.length - 1];
+  }
+
   static String envName(String key) {
     return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }

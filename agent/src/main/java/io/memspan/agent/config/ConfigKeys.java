@@ -34,11 +34,80 @@ public final class ConfigKeys {
   /** Extra probes: com.acme.Buf#grow(int);... */
   public static final String PROBES = "memspan.probes";
 
+  // ---- export: memspan's own knobs ----
+
+  /** Kept ops waiting to become spans; when full, {@code Telemetry.emit} drops and counts. */
+  public static final String EXPORT_QUEUE = "memspan.export.queue";
+  public static final int EXPORT_QUEUE_DEFAULT = 4096;
+
+  /** How long (ms) {@code Telemetry.close} waits for the last spans and metrics to leave. */
+  public static final String EXPORT_SHUTDOWN_TIMEOUT = "memspan.export.shutdown.timeout";
+  public static final long EXPORT_SHUTDOWN_TIMEOUT_DEFAULT = 3000;
+
+  /** Requests one exporter may have on the wire at once; more fail at once and are counted. */
+  public static final String EXPORT_INFLIGHT = "memspan.export.inflight";
+  public static final int EXPORT_INFLIGHT_DEFAULT = 4;
+
+  // ---- OpenTelemetry SDK environment variables (same names, same meaning) ----
+
   public static final String SERVICE_NAME = "otel.service.name";
-  public static final String ENDPOINT = "otel.exporter.otlp.endpoint";
-  public static final String PROTOCOL = "otel.exporter.otlp.protocol";
-  public static final String HEADERS = "otel.exporter.otlp.headers";
-  public static final String COMPRESSION = "otel.exporter.otlp.compression";
-  public static final String TIMEOUT = "otel.exporter.otlp.timeout";
+  public static final String SERVICE_NAME_DEFAULT = "memspan-app";
   public static final String RESOURCE_ATTRIBUTES = "otel.resource.attributes";
+
+  /** otlp | none, per signal. */
+  public static final String TRACES_EXPORTER = "otel.traces.exporter";
+  public static final String METRICS_EXPORTER = "otel.metrics.exporter";
+
+  /**
+   * Base endpoint: for http/protobuf the signal path ({@code v1/traces}, {@code v1/metrics}) is
+   * appended; for grpc it is used as is.
+   */
+  public static final String ENDPOINT = "otel.exporter.otlp.endpoint";
+  public static final String HTTP_ENDPOINT_DEFAULT = "http://localhost:4318";
+  public static final String GRPC_ENDPOINT_DEFAULT = "http://localhost:4317";
+  /** Per-signal endpoints, used exactly as given (no path appended). */
+  public static final String TRACES_ENDPOINT = "otel.exporter.otlp.traces.endpoint";
+  public static final String METRICS_ENDPOINT = "otel.exporter.otlp.metrics.endpoint";
+
+  /** grpc | http/protobuf. */
+  public static final String PROTOCOL = "otel.exporter.otlp.protocol";
+  public static final String PROTOCOL_DEFAULT = "http/protobuf";
+  public static final String TRACES_PROTOCOL = "otel.exporter.otlp.traces.protocol";
+  public static final String METRICS_PROTOCOL = "otel.exporter.otlp.metrics.protocol";
+
+  /** key=value,key=value with percent-encoded values; per-signal entries win over general ones. */
+  public static final String HEADERS = "otel.exporter.otlp.headers";
+  public static final String TRACES_HEADERS = "otel.exporter.otlp.traces.headers";
+  public static final String METRICS_HEADERS = "otel.exporter.otlp.metrics.headers";
+
+  /** gzip | none. */
+  public static final String COMPRESSION = "otel.exporter.otlp.compression";
+  public static final String COMPRESSION_DEFAULT = "none";
+  public static final String TRACES_COMPRESSION = "otel.exporter.otlp.traces.compression";
+  public static final String METRICS_COMPRESSION = "otel.exporter.otlp.metrics.compression";
+
+  /** Milliseconds (or a number with ms, s, m) for one export, retries included. */
+  public static final String TIMEOUT = "otel.exporter.otlp.timeout";
+  public static final long TIMEOUT_DEFAULT_MILLIS = 10_000;
+  public static final String TRACES_TIMEOUT = "otel.exporter.otlp.traces.timeout";
+  public static final String METRICS_TIMEOUT = "otel.exporter.otlp.metrics.timeout";
+
+  /** PEM files: trusted server certificates, and the client key and certificate for mTLS. */
+  public static final String CERTIFICATE = "otel.exporter.otlp.certificate";
+  public static final String CLIENT_KEY = "otel.exporter.otlp.client.key";
+  public static final String CLIENT_CERTIFICATE = "otel.exporter.otlp.client.certificate";
+
+  /** Milliseconds between metric exports. */
+  public static final String METRIC_EXPORT_INTERVAL = "otel.metric.export.interval";
+  public static final long METRIC_EXPORT_INTERVAL_DEFAULT = 60_000;
+
+  /** BatchSpanProcessor settings, as in the OpenTelemetry SDK. */
+  public static final String BSP_SCHEDULE_DELAY = "otel.bsp.schedule.delay";
+  public static final long BSP_SCHEDULE_DELAY_DEFAULT = 5000;
+  public static final String BSP_MAX_QUEUE_SIZE = "otel.bsp.max.queue.size";
+  public static final int BSP_MAX_QUEUE_SIZE_DEFAULT = 2048;
+  public static final String BSP_MAX_EXPORT_BATCH_SIZE = "otel.bsp.max.export.batch.size";
+  public static final int BSP_MAX_EXPORT_BATCH_SIZE_DEFAULT = 512;
+  public static final String BSP_EXPORT_TIMEOUT = "otel.bsp.export.timeout";
+  public static final long BSP_EXPORT_TIMEOUT_DEFAULT = 30_000;
 }

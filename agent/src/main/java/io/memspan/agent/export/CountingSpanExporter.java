@@ -1,0 +1,61 @@
+package io.memspan.agent.export;
+
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import java.util.Collection;
+
+/** Counts every span the real exporter sent or failed to send, into the {@link ExportLedger}. */
+final class CountingSpanExporter implements SpanExporter {
+  private final SpanExporter delegate;
+  private final ExportLedger ledger;
+
+  CountingSpanExporter(SpanExporter delegate, ExportLedger ledger) {
+    this.delegate = delegate;
+    this.ledger = ledger;
+  }
+
+  @Override
+  public CompletableResultCode export(Collection<SpanData> spans) {
+    int n = spans.size();
+    CompletableResultCode result;
+    try {
+      result = delegate.export(spans);
+    } catch (RuntimeException e) {
+      ledger.failed.add(n);
+      ledger.failure(describe(e));
+      return CompletableResultCode.ofExceptionalFailure(e);
+    }
+    result.whenComplete(() -> {
+      if (result.isSuccess()) {
+        ledger.exported.add(n);
+      } else {
+        ledger.failed.add(n);
+        ledger.failure(describe(result.getFailureThrowable()));
+      }
+    });
+    return result;
+  }
+
+  static String describe(Throwable t) {
+    if (t == null) {
+      return "export failed";
+    }
+    Throwable root = t;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String msg = root.getMessage() != null ? root.getMessage() : t.getMessage();
+    return root.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+  }
+
+  @Override
+  public CompletableResultCode flush() {
+    return delegate.flush();
+  }
+
+  @Override
+  public CompletableResultCode shutdown() {
+    return delegate.shutdown();
+  }
+}

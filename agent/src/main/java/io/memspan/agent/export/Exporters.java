@@ -1,0 +1,233 @@
+package io.memspan.agent.export;
+
+import io.memspan.agent.config.AgentConfig;
+import io.memspan.agent.config.ConfigException;
+import io.memspan.agent.config.ConfigKeys;
+import io.memspan.agent.config.OtlpSettings;
+import io.memspan.agent.config.OtlpSettings.Protocol;
+import io.memspan.agent.config.OtlpSettings.Signal;
+import io.memspan.agent.export.netty.SenderLimits;
+import io.opentelemetry.api.metrics.MeterProvider;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporter;
+import io.opentelemetry.exporter.otlp.http.metrics.OtlpHttpMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporterBuilder;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
+import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.metrics.export.MetricExporter;
+import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
+import io.opentelemetry.sdk.resources.Resource;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
+import io.opentelemetry.sdk.trace.export.SpanExporter;
+import io.opentelemetry.sdk.trace.samplers.Sampler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Builds the agent's {@link Telemetry} from its configuration: the OpenTelemetry SDK
+ * ({@code SdkTracerProvider} + {@code BatchSpanProcessor}, {@code SdkMeterProvider} +
+ * {@code PeriodicMetricReader}) with the OTLP exporters, whose HTTP and gRPC transport is
+ * memspan's Netty sender (found by the SDK through its sender SPI).
+ *
+ * <p>Call once from premain/agentmain, off the application's hot paths:
+ *
+ * <pre>{@code
+ * Telemetry telemetry = Exporters.start(config);   // ConfigException on bad settings
+ * telemetry.register(metricSource);                 // counters -> OTLP metrics
+ * telemetry.emit(op);                               // per kept op; never blocks, false = dropped
+ * // shutdown hook: telemetry.emitAdvice(advice); telemetry.close();  (prints one summary line)
+ * }</pre>
+ *
+ * <p>Threads: one daemon {@code memspan-export} thread builds spans; the SDK's batch and metric
+ * threads; one daemon Netty event loop {@code memspan-otlp-*} does all network I/O. No
+ * application thread ever waits on the network.
+ */
+public final class Exporters {
+  private Exporters() {}
+
+  /** Keep a strong reference: java.util.logging forgets configured loggers otherwise. */
+  private static final Logger SDK_LOGGER = Logger.getLogger(sdkLoggerName());
+
+  /**
+   * Starts export as configured ({@code OTEL_*}/{@code otel.*}, {@code memspan.export.*}).
+   * Nothing is sent until there is something to send; an absent collector is not an error here.
+   *
+   * @throws ConfigException when a setting is unusable; the message names the key and problem
+   */
+  public static Telemetry start(AgentConfig config) {
+    return start(config, System.err);
+  }
+
+  /** As {@link #start(AgentConfig)}, printing the exit summary line to {@code exitOut}. */
+  public static Telemetry start(AgentConfig config, PrintStream exitOut) {
+    Optional<OtlpSettings> traces = OtlpSettings.resolve(config, Signal.TRACES);
+    Optional<OtlpSettings> metrics = OtlpSettings.resolve(config, Signal.METRICS);
+    int queueSize = (int) config.longValue(ConfigKeys.EXPORT_QUEUE,
+        ConfigKeys.EXPORT_QUEUE_DEFAULT, 1, 1 << 20);
+    long shutdownMillis = config.millis(ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT,
+        ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT);
+    int bspQueue = (int) config.longValue(ConfigKeys.BSP_MAX_QUEUE_SIZE,
+        ConfigKeys.BSP_MAX_QUEUE_SIZE_DEFAULT, 1, 1 << 20);
+    int bspBatch = (int) config.longValue(ConfigKeys.BSP_MAX_EXPORT_BATCH_SIZE,
+        ConfigKeys.BSP_MAX_EXPORT_BATCH_SIZE_DEFAULT, 1, 1 << 20);
+    if (bspBatch > bspQueue) {
+      throw new ConfigException(ConfigKeys.BSP_MAX_EXPORT_BATCH_SIZE + "=" + bspBatch
+          + " exceeds " + ConfigKeys.BSP_MAX_QUEUE_SIZE + "=" + bspQueue);
+    }
+    long scheduleDelay = config.millis(ConfigKeys.BSP_SCHEDULE_DELAY,
+        ConfigKeys.BSP_SCHEDULE_DELAY_DEFAULT);
+    long bspTimeout = config.millis(ConfigKeys.BSP_EXPORT_TIMEOUT,
+        ConfigKeys.BSP_EXPORT_TIMEOUT_DEFAULT);
+    long metricInterval = config.millis(ConfigKeys.METRIC_EXPORT_INTERVAL,
+        ConfigKeys.METRIC_EXPORT_INTERVAL_DEFAULT);
+    if (metricInterval == 0) {
+      throw new ConfigException(ConfigKeys.METRIC_EXPORT_INTERVAL + "=0 must be positive");
+    }
+    SenderLimits.maxInFlight((int) config.longValue(ConfigKeys.EXPORT_INFLIGHT,
+        ConfigKeys.EXPORT_INFLIGHT_DEFAULT, 1, 1024));
+    Resource resource = AgentResource.build(config);
+
+    // Failures are counted and summarised by memspan; the SDK's own log lines would land in
+    // the application's stderr, once per failed batch.
+    if (!config.bool("memspan.debug", false)) {
+      SDK_LOGGER.setLevel(Level.OFF);
+    }
+
+    OpQueue queue = new OpQueue(queueSize);
+    ExportLedger ledger = new ExportLedger(queue);
+
+    SdkMeterProvider meterProvider = null;
+    MetricsBridge bridge = null;
+    if (metrics.isPresent()) {
+      meterProvider = SdkMeterProvider.builder()
+          .setResource(resource)
+          .registerMetricReader(PeriodicMetricReader.builder(metricExporter(metrics.get()))
+              .setInterval(Duration.ofMillis(metricInterval))
+              .build())
+          .build();
+      bridge = new MetricsBridge(meterProvider.get(SpanSchema.SCOPE));
+    }
+
+    SdkTracerProvider tracerProvider = null;
+    if (traces.isPresent()) {
+      SpanExporter exporter = new CountingSpanExporter(spanExporter(traces.get()), ledger);
+      tracerProvider = SdkTracerProvider.builder()
+          .setResource(resource)
+          .setSampler(Sampler.alwaysOn())
+          .addSpanProcessor(BatchSpanProcessor.builder(exporter)
+              .setMaxQueueSize(bspQueue)
+              .setMaxExportBatchSize(bspBatch)
+              .setScheduleDelay(Duration.ofMillis(scheduleDelay))
+              .setExporterTimeout(Duration.ofMillis(Math.max(bspTimeout, 1)))
+              .setMeterProvider(MeterProvider::noop)
+              .build())
+          .build();
+    }
+
+    OtelTelemetry telemetry = new OtelTelemetry(queue, ledger, tracerProvider, meterProvider,
+        bridge, bspQueue, shutdownMillis,
+        traces.map(t -> t.endpoint() + " (" + t.protocol().value() + ")").orElse("none"),
+        exitOut);
+    if (bridge != null && tracerProvider != null) {
+      bridge.register(ledger);
+    }
+    return telemetry;
+  }
+
+  static SpanExporter spanExporter(OtlpSettings s) {
+    if (s.protocol() == Protocol.GRPC) {
+      OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder()
+          .setEndpoint(s.endpoint().toString())
+          .setTimeout(s.timeout())
+          .setConnectTimeout(connectTimeout(s))
+          .setCompression(s.gzip() ? "gzip" : "none")
+          .setMeterProvider(MeterProvider::noop);
+      s.headers().forEach(b::addHeader);
+      if (s.certificate() != null) {
+        b.setTrustedCertificates(read(s.certificate()));
+      }
+      if (s.clientKey() != null && s.clientCertificate() != null) {
+        b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
+      }
+      return b.build();
+    }
+    OtlpHttpSpanExporterBuilder b = OtlpHttpSpanExporter.builder()
+        .setEndpoint(s.endpoint().toString())
+        .setTimeout(s.timeout())
+        .setConnectTimeout(connectTimeout(s))
+        .setCompression(s.gzip() ? "gzip" : "none")
+        .setMeterProvider(MeterProvider::noop);
+    s.headers().forEach(b::addHeader);
+    if (s.certificate() != null) {
+      b.setTrustedCertificates(read(s.certificate()));
+    }
+    if (s.clientKey() != null && s.clientCertificate() != null) {
+      b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
+    }
+    return b.build();
+  }
+
+  static MetricExporter metricExporter(OtlpSettings s) {
+    if (s.protocol() == Protocol.GRPC) {
+      OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder()
+          .setEndpoint(s.endpoint().toString())
+          .setTimeout(s.timeout())
+          .setConnectTimeout(connectTimeout(s))
+          .setCompression(s.gzip() ? "gzip" : "none")
+          .setMeterProvider(MeterProvider::noop);
+      s.headers().forEach(b::addHeader);
+      if (s.certificate() != null) {
+        b.setTrustedCertificates(read(s.certificate()));
+      }
+      if (s.clientKey() != null && s.clientCertificate() != null) {
+        b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
+      }
+      return b.build();
+    }
+    OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder()
+        .setEndpoint(s.endpoint().toString())
+        .setTimeout(s.timeout())
+        .setConnectTimeout(connectTimeout(s))
+        .setCompression(s.gzip() ? "gzip" : "none")
+        .setMeterProvider(MeterProvider::noop);
+    s.headers().forEach(b::addHeader);
+    if (s.certificate() != null) {
+      b.setTrustedCertificates(read(s.certificate()));
+    }
+    if (s.clientKey() != null && s.clientCertificate() != null) {
+      b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
+    }
+    return b.build();
+  }
+
+  /** Connecting may take at most the whole export timeout, and never more than 10 s. */
+  private static Duration connectTimeout(OtlpSettings s) {
+    Duration ten = Duration.ofSeconds(10);
+    return s.timeout().compareTo(ten) < 0 ? s.timeout() : ten;
+  }
+
+  private static byte[] read(Path p) {
+    try {
+      return Files.readAllBytes(p);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + p, e);
+    }
+  }
+
+  /** The SDK's root logger name, as relocated in the agent jar (so only our copy is silenced). */
+  private static String sdkLoggerName() {
+    String n = SdkTracerProvider.class.getName();
+    return n.substring(0, n.indexOf(".sdk."));
+  }
+}

@@ -1,0 +1,164 @@
+package io.memspan.agent.export;
+
+import io.memspan.agent.op.Advice;
+import io.memspan.agent.op.Op;
+import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.metrics.SdkMeterProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * {@link Telemetry} on the OpenTelemetry SDK. Application threads only append to a bounded
+ * lock-free queue; one daemon thread ({@code memspan-export}) turns queued ops into spans and
+ * hands them to the SDK's BatchSpanProcessor. That thread never lets the SDK hold more spans than
+ * its queue can take, so the SDK never drops silently: every loss happens, and is counted, at
+ * {@link #emit}, or is an export the collector did not acknowledge.
+ */
+final class OtelTelemetry implements Telemetry {
+  private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  private final OpQueue queue;
+  private final ExportLedger ledger;
+  private final SdkTracerProvider tracerProvider;
+  private final SdkMeterProvider meterProvider;
+  private final MetricsBridge metrics;
+  private final OpSpans spans;
+  private final int sdkQueueCapacity;
+  private final long shutdownTimeoutMillis;
+  private final String destination;
+  private final PrintStream exitOut;
+  private final Thread worker;
+  private volatile boolean closing;
+  private volatile long abandonAtNanos = Long.MAX_VALUE;
+  private volatile boolean closed;
+  /** Spans given to the SDK; written by the worker only. */
+  private volatile long handed;
+
+  OtelTelemetry(OpQueue queue, ExportLedger ledger, SdkTracerProvider tracerProvider,
+      SdkMeterProvider meterProvider, MetricsBridge metrics, int sdkQueueCapacity,
+      long shutdownTimeoutMillis, String destination, PrintStream exitOut) {
+    this.queue = queue;
+    this.ledger = ledger;
+    this.tracerProvider = tracerProvider;
+    this.meterProvider = meterProvider;
+    this.metrics = metrics;
+    this.spans = tracerProvider == null ? null
+        : new OpSpans(tracerProvider.get(SpanSchema.SCOPE));
+    this.sdkQueueCapacity = sdkQueueCapacity;
+    this.shutdownTimeoutMillis = shutdownTimeoutMillis;
+    this.destination = destination;
+    this.exitOut = exitOut;
+    this.worker = new Thread(this::run, "memspan-export");
+    worker.setDaemon(true);
+    if (spans != null) {
+      worker.start();
+    }
+  }
+
+  @Override
+  public boolean emit(Op op) {
+    return enqueue(op);
+  }
+
+  @Override
+  public void emitAdvice(List<Advice> advice) {
+    if (advice == null) {
+      return;
+    }
+    for (Advice a : advice) {
+      enqueue(a);
+    }
+  }
+
+  private boolean enqueue(Object item) {
+    if (spans == null || item == null) {
+      return false;
+    }
+    ledger.queued.increment();
+    if (closing || !queue.offer(item)) {
+      ledger.dropped.increment();
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public void register(MetricSource source) {
+    if (metrics != null && source != null) {
+      metrics.register(source);
+    }
+  }
+
+  ExportLedger ledger() {
+    return ledger;
+  }
+
+  private void run() {
+    while (true) {
+      Object item = queue.poll();
+      if (item == null) {
+        if (closing) {
+          return;
+        }
+        LockSupport.parkNanos(IDLE_PARK_NANOS);
+        continue;
+      }
+      // Back-pressure: wait for the collector rather than overflow the SDK's queue; while we
+      // wait, our own queue fills and emit() drops (and counts).
+      while (ledger.inFlight(handed) >= sdkQueueCapacity) {
+        if (System.nanoTime() > abandonAtNanos) {
+          return;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+      }
+      try {
+        if (item instanceof Op) {
+          spans.emit((Op) item);
+        } else {
+          spans.emit((Advice) item);
+        }
+        handed++;
+      } catch (RuntimeException e) {
+        ledger.failed.increment();
+        ledger.failure("could not build span: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMillis);
+    abandonAtNanos = deadline;
+    closing = true;
+    LockSupport.unpark(worker);
+    try {
+      worker.join(Math.max(1, remainingMillis(deadline)));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (tracerProvider != null) {
+      join(tracerProvider.shutdown(), deadline);
+    }
+    if (meterProvider != null) {
+      join(meterProvider.shutdown(), deadline);
+    }
+    if (tracerProvider != null && exitOut != null) {
+      exitOut.println(ledger.summary(destination));
+    }
+  }
+
+  private static void join(CompletableResultCode result, long deadline) {
+    result.join(Math.max(1, remainingMillis(deadline)), TimeUnit.MILLISECONDS);
+  }
+
+  private static long remainingMillis(long deadline) {
+    return TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+  }
+}
