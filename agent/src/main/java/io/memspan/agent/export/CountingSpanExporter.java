@@ -1,6 +1,9 @@
 package io.memspan.agent.export;
 
+import io.opentelemetry.exporter.internal.FailedExportException;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcResponse;
+import io.opentelemetry.sdk.common.export.HttpResponse;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
@@ -40,6 +43,18 @@ final class CountingSpanExporter implements SpanExporter {
   static String describe(Throwable t) {
     if (t == null) {
       return "export failed";
+    }
+    // The SDK's failure types are internal to it but travel with it (same jar, same version).
+    if (t instanceof FailedExportException.HttpExportException) {
+      HttpResponse r = ((FailedExportException.HttpExportException) t).getResponse();
+      if (r != null) {
+        return "HTTP " + r.getStatusCode() + " " + r.getStatusMessage();
+      }
+    } else if (t instanceof FailedExportException.GrpcExportException) {
+      GrpcResponse r = ((FailedExportException.GrpcExportException) t).getResponse();
+      if (r != null) {
+        return "gRPC " + r.getStatusCode() + " " + r.getStatusDescription();
+      }
     }
     Throwable root = t;
     while (root.getCause() != null && root.getCause() != root) {
