@@ -160,12 +160,16 @@
       ]);
       renderStats(stats);
       renderServices(services.services);
-      renderChart($('chart-faults'), ts, 'faults', 'bar-faults', (v) => `${num(v)} faults`, compact);
-      renderChart($('chart-bytes'), ts, 'bytesCopied', 'bar-bytes', (v) => `${bytes(v)} copied`, bytes);
+      // Redraw only what changed: a live page that is not getting data stays still under the pointer.
+      const width = document.documentElement.clientWidth;
+      if (changed('ts', [ts, width])) {
+        renderChart($('chart-faults'), ts, 'faults', 'bar-faults', (v) => `${num(v)} faults`, compact);
+        renderChart($('chart-bytes'), ts, 'bytesCopied', 'bar-bytes', (v) => `${bytes(v)} copied`, bytes);
+      }
       state.threads = threads.threads;
-      renderTimeline();
+      if (changed('threads', [threads, width])) renderTimeline();
       state.sites = sites.callSites;
-      renderSites();
+      if (changed('sites', sites)) renderSites();
       if (stats.spans === 0) {
         showStatus('No spans yet. Point memspan\'s agent (or any OTLP exporter) at this collector: '
           + 'OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318', false);
@@ -180,6 +184,14 @@
     } finally {
       state.loading = false;
     }
+  }
+
+  const lastSeen = {};
+  function changed(what, data) {
+    const text = JSON.stringify(data);
+    if (lastSeen[what] === text) return false;
+    lastSeen[what] = text;
+    return true;
   }
 
   function renderStats(s) {
@@ -271,7 +283,7 @@
     const span = t1 - t0;
     const W = Math.max(500, host.clientWidth - 2);
     const labelW = 230;
-    const laneH = 30;
+    const laneH = 34;
     const axisH = 22;
     const H = axisH + threads.length * laneH + 4;
     const iw = W - labelW - 12;
@@ -295,10 +307,11 @@
       lane.appendChild(svg('rect', { x: 0, y, width: W, height: laneH, class: i % 2 ? 'lane-bg odd' : 'lane-bg' }));
       const name = th.threadName || '(unnamed thread)';
       const shown = name.length > 30 ? `${name.slice(0, 29)}…` : name;
-      lane.appendChild(svg('text', { x: 8, y: y + 13, class: 'lane-label' }, shown, svg('title', null, name)));
+      lane.appendChild(svg('text', { x: 8, y: y + 15, class: 'lane-label' }, shown,
+        shown === name ? null : svg('title', null, name)));
       const sub = [th.tid ? `tid ${th.tid}` : null, `${num(th.totalOps)} ops`, `${compact(th.faults)} faults`,
         bytes(th.bytesCopied)].filter(Boolean).join(' · ');
-      lane.appendChild(svg('text', { x: 8, y: y + 25, class: 'lane-sub' }, sub));
+      lane.appendChild(svg('text', { x: 8, y: y + 28, class: 'lane-sub' }, sub));
       // faulting operations last, so they are drawn on top of quiet neighbours
       const ops = [...th.ops].sort((a, b) => a.faults - b.faults);
       for (const op of ops) {
@@ -380,10 +393,10 @@
           ? el('span', { class: 'advice-cap', title: `new ${s.site.structureType}(${a.recommendedCapacity})` },
             num(a.recommendedCapacity))
           : el('span', { class: 'none' }, 'no advice yet')),
-        el('td', { class: 'num' }, a
+        el('td', { class: 'num wrap' }, a
           ? [`${a.mean.toFixed(1)} ± ${a.stddev.toFixed(1)}`, el('div', { class: 'sub' }, `max ${num(a.max)} · ${num(a.samples)} samples`)]
           : el('span', { class: 'none' }, '—')),
-        el('td', { class: 'num' }, a
+        el('td', { class: 'num wrap' }, a
           ? [`${num(a.resizesSaved)} of ${num(a.resizesObserved)} resizes`,
             el('div', { class: 'sub' }, `${bytes(a.bytesCopiedSaved)} copied · ${num(a.faultsSaved)} faults`)]
           : el('span', { class: 'none' }, '—')));
