@@ -35,6 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -222,6 +223,17 @@ class PageBrowserTest {
     return new WebDriverWait(driver, Duration.ofSeconds(seconds));
   }
 
+  /**
+   * Clicks what {@code css} finds, finding it again if the live page redrew it in between (it
+   * redraws when the data or the window width changes, e.g. when a scrollbar appears).
+   */
+  private static void click(String css) {
+    waitUpTo(10).ignoring(StaleElementReferenceException.class).until(d -> {
+      d.findElement(By.cssSelector(css)).click();
+      return true;
+    });
+  }
+
   private static List<String> column(String dataAttribute) {
     List<String> out = new ArrayList<>();
     for (WebElement tr : driver.findElements(By.cssSelector("#sites tbody tr"))) out.add(tr.getDomAttribute(dataAttribute));
@@ -233,24 +245,29 @@ class PageBrowserTest {
     driver.get(pageUrl);
     waitUpTo(20).until(d -> "true".equals(d.findElement(By.tagName("body")).getDomAttribute("data-loaded")));
 
+    // Read the timeline in one script, so a live redraw cannot interleave with the reads.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> view = (Map<String, Object>) ((JavascriptExecutor) driver).executeScript(
+        "const q = (s) => document.querySelector(s);"
+            + "return {lanes: document.querySelectorAll('#timeline g.lane').length,"
+            + " ops: document.querySelectorAll('#timeline rect.op').length,"
+            + " quietFill: q(\"#timeline rect.op[data-faults='0']\").getAttribute('fill'),"
+            + " hotFill: q(\"#timeline rect.op[data-span='\" + arguments[0] + \"']\").getAttribute('fill'),"
+            + " hotFaults: q(\"#timeline rect.op[data-span='\" + arguments[0] + \"']\").dataset.faults,"
+            + " labels: [...document.querySelectorAll('#timeline .lane-label')].map((e) => e.textContent),"
+            + " imgs: document.querySelectorAll('img').length,"
+            + " scripts: document.querySelectorAll('main script').length};", mmapSpanId);
+
     // Timeline: one lane per thread, one mark per operation, coloured by faults.
-    List<WebElement> lanes = driver.findElements(By.cssSelector("#timeline g.lane"));
-    assertEquals(3, lanes.size());
-    assertEquals(OPS.size(), driver.findElements(By.cssSelector("#timeline rect.op")).size());
-    WebElement quiet = driver.findElement(By.cssSelector("#timeline rect.op[data-faults='0']"));
-    WebElement hot = driver.findElement(By.cssSelector("#timeline rect.op[data-span='" + mmapSpanId + "']"));
-    assertEquals("256", hot.getDomAttribute("data-faults"));
-    assertFalse(quiet.getDomAttribute("fill").equals(hot.getDomAttribute("fill")), "faults change the colour");
+    assertEquals(3L, view.get("lanes"));
+    assertEquals((long) OPS.size(), view.get("ops"));
+    assertEquals("256", view.get("hotFaults"));
+    assertFalse(view.get("quietFill").equals(view.get("hotFill")), "faults change the colour");
 
     // Hostile strings are text: the thread's lane label reads exactly the name, no element was made of it.
-    List<String> labels = new ArrayList<>();
-    for (WebElement l : driver.findElements(By.cssSelector("#timeline .lane-label"))) {
-      labels.add((String) ((JavascriptExecutor) driver).executeScript("return arguments[0].textContent", l));
-    }
-    assertTrue(labels.contains(HOSTILE_THREAD), "hostile thread name shown as text: " + labels);
-    List<WebElement> imgs = driver.findElements(By.cssSelector("img"));
-    assertEquals(1, imgs.size(), "only the page's own logo is an <img>");
-    assertEquals(0, driver.findElements(By.cssSelector("main script, #sites script")).size());
+    assertTrue(((List<?>) view.get("labels")).contains(HOSTILE_THREAD), "hostile thread name shown as text: " + view);
+    assertEquals(1L, view.get("imgs"), "only the page's own logo is an <img>");
+    assertEquals(0L, view.get("scripts"));
     String tableText = driver.findElement(By.id("sites")).getText();
     assertTrue(tableText.contains(HOSTILE_TYPE), "hostile class name shown as text");
 
@@ -266,16 +283,17 @@ class PageBrowserTest {
     assertEquals("no advice yet",
         driver.findElement(By.cssSelector("#sites tbody tr[data-type='ByteBuffer'] td.advice")).getText());
 
-    driver.findElement(By.cssSelector("#sites th[data-key='bytesCopied']")).click();
+    click("#sites th[data-key='bytesCopied']");
     assertEquals("descending", driver.findElement(By.cssSelector("#sites th[data-key='bytesCopied']")).getDomAttribute("aria-sort"));
     assertEquals(expectedByBytesCopied(false), column("data-type"));
-    driver.findElement(By.cssSelector("#sites th[data-key='bytesCopied']")).click();
+    click("#sites th[data-key='bytesCopied']");
     assertEquals(expectedByBytesCopied(true), column("data-type"));
-    driver.findElement(By.cssSelector("#sites th[data-key='recommended']")).click();
+    click("#sites th[data-key='recommended']");
     assertEquals(List.of("ArrayList", "HashMap", HOSTILE_TYPE, "ByteBuffer"), column("data-type"));
 
     // Span detail with its mmap event.
-    hot.click();
+    String hotOp = "#timeline rect.op[data-span='" + mmapSpanId + "']";
+    click(hotOp);
     waitUpTo(10).until(d -> !d.findElements(By.cssSelector("#detail-events tr.event")).isEmpty());
     assertEquals("ByteBuffer.allocateDirect", driver.findElement(By.id("detail-name")).getText());
     WebElement event = driver.findElement(By.cssSelector("#detail-events tr.event"));
@@ -285,21 +303,16 @@ class PageBrowserTest {
     assertTrue(driver.findElement(By.id("detail")).getText().contains("1.0 MiB"), "mmap bytes figure");
 
     // Clicking the hostile call-site row shows one of its spans, its class name still as text.
-    driver.findElement(By.cssSelector("#sites th[data-key='faults']")).click();
-    for (WebElement tr : driver.findElements(By.cssSelector("#sites tbody tr"))) {
-      if (HOSTILE_TYPE.equals(tr.getDomAttribute("data-type"))) {
-        tr.click();
-        break;
-      }
-    }
+    click("#sites th[data-key='faults']");
+    int hostileRow = column("data-type").indexOf(HOSTILE_TYPE) + 1;
+    click("#sites tbody tr:nth-child(" + hostileRow + ")");
     waitUpTo(10).until(d -> d.findElement(By.id("detail")).getText().contains(HOSTILE_TYPE));
 
     Object dialogs = ((JavascriptExecutor) driver).executeScript("return window.__dialogs");
     assertEquals(0L, dialogs, "no script from the data ran");
 
     // Back on the hot span for the picture, then save it.
-    hot = driver.findElement(By.cssSelector("#timeline rect.op[data-span='" + mmapSpanId + "']"));
-    hot.click();
+    click(hotOp);
     waitUpTo(10).until(d -> "ByteBuffer.allocateDirect".equals(d.findElement(By.id("detail-name")).getText()));
     ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
     Files.createDirectories(SCREENSHOT.getParent());
