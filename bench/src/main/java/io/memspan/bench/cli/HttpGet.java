@@ -30,21 +30,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /** A blocking HTTP/1.1 GET over Netty, for the launcher's small clients of the collector's API. */
-final class HttpGet implements AutoCloseable {
+public final class HttpGet implements AutoCloseable {
 
   /** Status and body of one response. */
-  record Response(int status, String body) {}
+  public record Response(int status, String body) {}
 
   private static final int MAX_BODY = 64 << 20;
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final String token;
 
   /** @param token bearer token for a collector started with --token, or null */
-  HttpGet(String token) {
+  public HttpGet(String token) {
     this.token = token;
   }
 
-  Response get(URI uri, long timeoutMillis) throws IOException {
+  public Response get(URI uri, long timeoutMillis) throws IOException {
     int port = uri.getPort() > 0 ? uri.getPort() : 80;
     CompletableFuture<Response> result = new CompletableFuture<>();
     Bootstrap b = new Bootstrap().group(group).channel(NioSocketChannel.class)

@@ -42,13 +42,20 @@ final class Build {
     return m.group(1);
   }
 
-  /** Every configuration key in ConfigKeys (property form), in name order. */
+  private static final Pattern KEY = Pattern.compile("(memspan|otel)\\.[a-z0-9._-]+");
+
+  /** Every configuration key in ConfigKeys (property form), in name order: its non-default constants. */
   static Set<String> configKeys() throws IllegalAccessException {
     Set<String> keys = new TreeSet<>();
     for (Field f : ConfigKeys.class.getFields()) {
       if (Modifier.isStatic(f.getModifiers()) && f.getType() == String.class
-          && !f.getName().endsWith("_DEFAULT")) {
-        keys.add((String) f.get(null));
+          && !f.getName().contains("DEFAULT")) {
+        String v = (String) f.get(null);
+        if (!KEY.matcher(v).matches()) {
+          throw new IllegalStateException("ConfigKeys." + f.getName() + " = '" + v
+              + "' is neither a key (memspan.* / otel.*) nor a *_DEFAULT");
+        }
+        keys.add(v);
       }
     }
     return keys;
