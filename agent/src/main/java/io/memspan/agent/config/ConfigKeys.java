@@ -8,6 +8,16 @@ package io.memspan.agent.config;
 public final class ConfigKeys {
   private ConfigKeys() {}
 
+  /** false turns the agent off entirely (it prints one line saying so). */
+  public static final String ENABLED = "memspan.enabled";
+
+  /**
+   * background (default): probes are inlined on a background thread and premain returns at once;
+   * premain: premain waits until they are in, so no early op is missed (costs start time).
+   */
+  public static final String INSTRUMENT = "memspan.instrument";
+  public static final String INSTRUMENT_DEFAULT = "background";
+
   /** auto | bcc | rusage | off. */
   public static final String KERNEL = "memspan.kernel";
   public static final String KERNEL_DEFAULT = "auto";
@@ -30,6 +40,10 @@ public final class ConfigKeys {
 
   /** Print the call-site advice table at JVM exit. */
   public static final String SUMMARY = "memspan.summary";
+
+  /** How often the right-sizing advice is exported (it is also exported at shutdown). */
+  public static final String ADVICE_INTERVAL_SECONDS = "memspan.advice.interval.seconds";
+  public static final long ADVICE_INTERVAL_SECONDS_DEFAULT = 60;
 
   /** Extra probes: com.acme.Buf#grow(int);... */
   public static final String PROBES = "memspan.probes";

@@ -1,0 +1,53 @@
+package io.memspan.agent;
+
+import io.memspan.agent.config.AgentConfig;
+import io.memspan.agent.config.ConfigException;
+import io.memspan.agent.config.ConfigKeys;
+import java.util.Locale;
+
+/**
+ * The recording settings, read and checked once: each bad value is a {@link ConfigException}
+ * naming the key, the value and what would be accepted.
+ */
+record Settings(boolean enabled, String kernel, long threshold, double sampleRate,
+    long slowMicros, long spansPerSecond, boolean summary, long adviceIntervalSeconds,
+    boolean instrumentInPremain) {
+
+  static Settings from(AgentConfig c) {
+    String kernel = c.string(ConfigKeys.KERNEL, ConfigKeys.KERNEL_DEFAULT).toLowerCase(Locale.ROOT);
+    if (!kernel.matches("auto|bcc|rusage|off")) {
+      throw new ConfigException(ConfigKeys.KERNEL + "=" + kernel
+          + " is not one of auto, bcc, rusage, off");
+    }
+    long threshold = c.longValue(ConfigKeys.THRESHOLD, ConfigKeys.THRESHOLD_DEFAULT);
+    if (threshold < 0) {
+      throw new ConfigException(ConfigKeys.THRESHOLD + "=" + threshold + " must be >= 0");
+    }
+    double rate = c.doubleValue(ConfigKeys.SAMPLE_RATE, ConfigKeys.SAMPLE_RATE_DEFAULT);
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new ConfigException(ConfigKeys.SAMPLE_RATE + "=" + rate + " must be between 0 and 1");
+    }
+    long slow = c.longValue(ConfigKeys.SLOW_MICROS, ConfigKeys.SLOW_MICROS_DEFAULT);
+    if (slow < 0) {
+      throw new ConfigException(ConfigKeys.SLOW_MICROS + "=" + slow + " must be >= 0");
+    }
+    long sps = c.longValue(ConfigKeys.SPANS_PER_SECOND, ConfigKeys.SPANS_PER_SECOND_DEFAULT);
+    if (sps < 0) {
+      throw new ConfigException(ConfigKeys.SPANS_PER_SECOND + "=" + sps + " must be >= 0");
+    }
+    long advice = c.longValue(ConfigKeys.ADVICE_INTERVAL_SECONDS,
+        ConfigKeys.ADVICE_INTERVAL_SECONDS_DEFAULT);
+    if (advice <= 0) {
+      throw new ConfigException(ConfigKeys.ADVICE_INTERVAL_SECONDS + "=" + advice
+          + " must be > 0");
+    }
+    String instrument = c.string(ConfigKeys.INSTRUMENT, ConfigKeys.INSTRUMENT_DEFAULT)
+        .toLowerCase(Locale.ROOT);
+    if (!instrument.matches("background|premain")) {
+      throw new ConfigException(ConfigKeys.INSTRUMENT + "=" + instrument
+          + " is not one of background, premain");
+    }
+    return new Settings(c.bool(ConfigKeys.ENABLED, true), kernel, threshold, rate, slow, sps,
+        c.bool(ConfigKeys.SUMMARY, false), advice, instrument.equals("premain"));
+  }
+}

@@ -1,0 +1,86 @@
+package io.memspan.agent.account;
+
+import io.memspan.agent.export.MetricSource;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+
+/**
+ * The agent's counters, published as OTLP metrics: every armed op by structure type whether kept
+ * or not, bytes copied, faults and mmap bytes of the whole process by attribution category, and
+ * every loss (ring-buffer reserve failures, ops dropped on a full queue or over the span cap,
+ * spans the exporter refused). Written by the poller, read by the exporter's collection thread.
+ */
+public final class AgentMetrics implements MetricSource {
+
+  private static final int KEPT = 0;
+  private static final int NOT_KEPT = 1;
+  private static final int BYTES_COPIED = 2;
+
+  private final Map<String, AtomicLongArray> byType = new ConcurrentHashMap<>();
+  private final AtomicLongArray faults = new AtomicLongArray(ThreadCategory.values().length);
+  private final AtomicLongArray mmapBytes = new AtomicLongArray(ThreadCategory.values().length);
+
+  public final AtomicLong kernelRecordsLost = new AtomicLong();
+  public final AtomicLong kernelRecordsUnjoined = new AtomicLong();
+  public final AtomicLong opsDroppedQueueFull = new AtomicLong();
+  public final AtomicLong opsDroppedSpanCap = new AtomicLong();
+  public final AtomicLong spansRejectedByExporter = new AtomicLong();
+  public final AtomicLong spansEmitted = new AtomicLong();
+
+  public void onOp(String simpleType, boolean kept, long bytesCopied) {
+    AtomicLongArray a = byType.computeIfAbsent(simpleType, k -> new AtomicLongArray(3));
+    a.incrementAndGet(kept ? KEPT : NOT_KEPT);
+    a.addAndGet(BYTES_COPIED, bytesCopied);
+  }
+
+  public void addOpFaults(long opFaults, long opMmapBytes) {
+    faults.addAndGet(ThreadCategory.APPLICATION_OPS.ordinal(), opFaults);
+    mmapBytes.addAndGet(ThreadCategory.APPLICATION_OPS.ordinal(), opMmapBytes);
+  }
+
+  /** Idle totals are cumulative sums recomputed by the poller: set, not added. */
+  public void setIdle(ThreadCategory c, long totalFaults, long totalMmapBytes) {
+    faults.set(c.ordinal(), totalFaults);
+    mmapBytes.set(c.ordinal(), totalMmapBytes);
+  }
+
+  public long ops(String simpleType, boolean kept) {
+    AtomicLongArray a = byType.get(simpleType);
+    return a == null ? 0 : a.get(kept ? KEPT : NOT_KEPT);
+  }
+
+  public long faults(ThreadCategory c) {
+    return faults.get(c.ordinal());
+  }
+
+  @Override
+  public void collect(MetricWriter w) {
+    for (Map.Entry<String, AtomicLongArray> e : byType.entrySet()) {
+      AtomicLongArray a = e.getValue();
+      w.counter("memspan.ops", "{op}", "Growth ops armed, by structure type and whether kept",
+          a.get(KEPT), "memspan.structure.type", e.getKey(), "memspan.kept", "true");
+      w.counter("memspan.ops", "{op}", "Growth ops armed, by structure type and whether kept",
+          a.get(NOT_KEPT), "memspan.structure.type", e.getKey(), "memspan.kept", "false");
+      w.counter("memspan.bytes.copied", "By", "Estimated bytes copied by growth ops",
+          a.get(BYTES_COPIED), "memspan.structure.type", e.getKey());
+    }
+    for (ThreadCategory c : ThreadCategory.values()) {
+      w.counter("memspan.page_faults", "{fault}", "Page faults of the process by attribution",
+          faults.get(c.ordinal()), "memspan.attribution", c.label());
+      w.counter("memspan.mmap.bytes", "By", "Bytes mapped by the process by attribution",
+          mmapBytes.get(c.ordinal()), "memspan.attribution", c.label());
+    }
+    w.counter("memspan.kernel.records.lost", "{record}",
+        "Syscall records the kernel could not queue (ring buffer full)", kernelRecordsLost.get());
+    w.counter("memspan.kernel.records.unjoined", "{record}",
+        "Syscall records of an armed op whose op record never arrived", kernelRecordsUnjoined.get());
+    w.counter("memspan.ops.dropped", "{op}", "Ops not exported", opsDroppedQueueFull.get(),
+        "memspan.reason", "queue_full");
+    w.counter("memspan.ops.dropped", "{op}", "Ops not exported", opsDroppedSpanCap.get(),
+        "memspan.reason", "span_cap");
+    w.counter("memspan.ops.dropped", "{op}", "Ops not exported", spansRejectedByExporter.get(),
+        "memspan.reason", "exporter_rejected");
+  }
+}

@@ -1,0 +1,58 @@
+package io.memspan.agent.account;
+
+import io.memspan.bpf.MemoryProbe;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Faults and mmap bytes of threads outside any armed op, per {@link ThreadCategory}. The probe's
+ * idle counters are cumulative per thread; the last value of every thread seen is kept (bounded),
+ * so a thread that exits still counts.
+ */
+public final class IdleAccounting {
+  private static final int MAX_THREADS = 65536;
+
+  private final Map<Integer, long[]> lastByTid = new HashMap<>(); // faults, mmap bytes, category
+  private final long[] overflow = new long[2 * ThreadCategory.values().length];
+
+  public void update(MemoryProbe probe, AgentMetrics metrics) {
+    probe.forEachIdleThread((tid, idle) -> {
+      long[] v = lastByTid.get(tid);
+      if (v == null) {
+        if (lastByTid.size() >= MAX_THREADS) {
+          int c = category(tid).ordinal();
+          overflow[2 * c] = Math.max(overflow[2 * c], idle.faults());
+          return;
+        }
+        v = new long[] {0, 0, category(tid).ordinal()};
+        lastByTid.put(tid, v);
+      }
+      v[0] = idle.faults();
+      v[1] = idle.mmapBytes;
+    });
+    long[] sums = overflow.clone();
+    for (long[] v : lastByTid.values()) {
+      sums[2 * (int) v[2]] += v[0];
+      sums[2 * (int) v[2] + 1] += v[1];
+    }
+    for (ThreadCategory c : ThreadCategory.values()) {
+      if (c != ThreadCategory.APPLICATION_OPS) {
+        metrics.setIdle(c, sums[2 * c.ordinal()], sums[2 * c.ordinal() + 1]);
+      }
+    }
+  }
+
+  static ThreadCategory category(int tid) {
+    try {
+      String comm = new String(Files.readAllBytes(Path.of("/proc/self/task/" + tid + "/comm")),
+          StandardCharsets.UTF_8);
+      return ThreadCategory.ofIdleThread(comm);
+    } catch (IOException | RuntimeException e) {
+      return ThreadCategory.OTHER; // the thread is gone before we could name it
+    }
+  }
+}

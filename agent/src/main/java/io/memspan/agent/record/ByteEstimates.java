@@ -1,0 +1,66 @@
+package io.memspan.agent.record;
+
+import io.memspan.agent.probe.Kinds;
+
+/**
+ * Bytes an op copied and allocated, estimated from capacities: a reference array's element is 4
+ * bytes with compressed oops and 8 without; a byte array's length is known exactly.
+ */
+final class ByteEstimates {
+  /** Array header with compressed class pointers (mark word, klass, length). */
+  static final int ARRAY_HEADER = 16;
+
+  private final int referenceWidth;
+
+  ByteEstimates(int referenceWidth) {
+    this.referenceWidth = referenceWidth;
+  }
+
+  int referenceWidth() {
+    return referenceWidth;
+  }
+
+  long copied(int kind, long capacityBefore, long oldBytes) {
+    switch (Kinds.info(kind).shape()) {
+      case REFERENCE_LIST:
+        return capacityBefore * referenceWidth;
+      case HASH_TABLE:
+        // helpers' shares are not measured here (their kernel counters are exact)
+        return Kinds.isHelper(kind) ? 0 : references(kind, capacityBefore) * referenceWidth;
+      case BYTE_LIST:
+        return oldBytes >= 0 ? oldBytes : capacityBefore;
+      default:
+        return 0;
+    }
+  }
+
+  long allocated(int kind, long capacityAfter, long newBytes) {
+    switch (Kinds.info(kind).shape()) {
+      case REFERENCE_LIST:
+        return ARRAY_HEADER + capacityAfter * referenceWidth;
+      case HASH_TABLE:
+        return Kinds.isHelper(kind) ? 0
+            : ARRAY_HEADER + references(kind, capacityAfter) * referenceWidth;
+      case BYTE_LIST:
+        return ARRAY_HEADER + (newBytes >= 0 ? newBytes : capacityAfter);
+      default:
+        return capacityAfter;
+    }
+  }
+
+  /** IdentityHashMap keeps keys and values in one array of twice the capacity. */
+  private static long references(int kind, long capacity) {
+    return kind == Kinds.IDENTITY_HASH_MAP ? capacity * 2 : capacity;
+  }
+
+  /** 4 with compressed oops, else 8: read once from the HotSpot diagnostic bean. */
+  static int detectReferenceWidth() {
+    try {
+      com.sun.management.HotSpotDiagnosticMXBean bean = java.lang.management.ManagementFactory
+          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+      return Boolean.parseBoolean(bean.getVMOption("UseCompressedOops").getValue()) ? 4 : 8;
+    } catch (Throwable e) {
+      return 4;
+    }
+  }
+}

@@ -1,0 +1,294 @@
+package io.memspan.agent.record;
+
+import io.memspan.agent.account.AgentMetrics;
+import io.memspan.agent.account.IdleAccounting;
+import io.memspan.agent.advisor.Advisor;
+import io.memspan.agent.export.Telemetry;
+import io.memspan.agent.op.Op;
+import io.memspan.agent.probe.Kinds;
+import io.memspan.bpf.MemoryProbe;
+import io.memspan.bpf.ProbeStats;
+import io.memspan.bpf.SlotCounters;
+import io.memspan.bpf.SyscallRecord;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The agent's one background worker on the data path. Every ~1 ms it drains the threads' op
+ * rings (metrics and advice for every op, kept ops held for export), then drains the kernel's
+ * syscall records and joins them to their op by op id, then emits the kept ops held for at least
+ * one full cycle.
+ *
+ * <p>Why one cycle is enough: the kernel writes a syscall's record before the syscall returns, and
+ * the op's record is published after that, so by the time the poller sees an op, every record of
+ * it is already in the ring. Records of ops still running (or whose op record was dropped) wait
+ * in a bounded orphan table and are claimed when the op arrives; what ages out or overflows is
+ * counted, never silently lost.
+ */
+public final class Poller implements Runnable {
+  static final long CYCLE_NANOS = 1_000_000L;
+  private static final int MAX_PENDING = 8192;
+  private static final int MAX_ORPHAN_RECORDS = 16384;
+  private static final long ORPHAN_MAX_AGE_CYCLES = 5000;
+  private static final long IDLE_ACCOUNTING_CYCLES = 1000;
+
+  private final Recorder recorder;
+  private final AgentMetrics metrics;
+  private final Advisor advisor;
+  private final IdleAccounting idle;
+  private final long adviceIntervalNanos;
+  private final long epochOffsetNanos;
+  private ByteEstimates bytes;
+
+  private volatile Telemetry telemetry;
+  private volatile boolean running = true;
+  private volatile Thread thread;
+
+  private long cycle;
+  private long lastAdviceNanos = System.nanoTime();
+  private long retiredRingDrops;
+  private long lastReportedLost;
+  private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
+  private final Map<Long, Orphans> orphans = new HashMap<>();
+  private int orphanRecords;
+  private final Consumer<SyscallRecord> join = this::onSyscall;
+  private final Map<String, String> spanNames = new HashMap<>();
+
+  public Poller(Recorder recorder, AgentMetrics metrics, Advisor advisor, IdleAccounting idle,
+      long adviceIntervalNanos) {
+    this.recorder = recorder;
+    this.metrics = metrics;
+    this.advisor = advisor;
+    this.idle = idle;
+    this.adviceIntervalNanos = adviceIntervalNanos;
+    long wall = java.time.Instant.now().getEpochSecond() * 1_000_000_000L
+        + java.time.Instant.now().getNano();
+    this.epochOffsetNanos = wall - System.nanoTime();
+  }
+
+  public void useTelemetry(Telemetry t) {
+    telemetry = t;
+  }
+
+  @Override
+  public void run() {
+    thread = Thread.currentThread();
+    bytes = new ByteEstimates(ByteEstimates.detectReferenceWidth());
+    while (running) {
+      try {
+        cycle();
+      } catch (Throwable e) {
+        // a bad record must not stop accounting for the rest of the run
+      }
+      LockSupport.parkNanos(CYCLE_NANOS);
+    }
+  }
+
+  /** Stops the loop, then drains everything that is left and emits it; call from one thread. */
+  public void stopAndFlush(long timeoutMillis) {
+    running = false;
+    Thread t = thread;
+    if (t != null) {
+      try {
+        t.join(timeoutMillis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (bytes == null) {
+      bytes = new ByteEstimates(4);
+    }
+    cycle();
+    cycle++;
+    emitReady(true);
+    accountIdle();
+  }
+
+  public Advisor advisor() {
+    return advisor;
+  }
+
+  synchronized void cycle() {
+    cycle++;
+    drainOpRings();
+    MemoryProbe probe = recorder.probe();
+    if (probe != null) {
+      probe.poll(join);
+      ProbeStats s = probe.stats();
+      if (s.recordsLost() != lastReportedLost) {
+        lastReportedLost = s.recordsLost();
+        metrics.kernelRecordsLost.set(s.recordsLost());
+      }
+    }
+    emitReady(false);
+    ageOrphans();
+    if (cycle % IDLE_ACCOUNTING_CYCLES == 0) {
+      accountIdle();
+    }
+    long now = System.nanoTime();
+    Telemetry t = telemetry;
+    if (t != null && now - lastAdviceNanos >= adviceIntervalNanos) {
+      lastAdviceNanos = now;
+      var advice = advisor.advice();
+      if (!advice.isEmpty()) {
+        t.emitAdvice(advice);
+      }
+    }
+  }
+
+  private void drainOpRings() {
+    long drops = 0;
+    for (Iterator<ThreadState> it = recorder.threads().iterator(); it.hasNext(); ) {
+      ThreadState s = it.next();
+      OpRing ring = s.ring;
+      boolean alive = s.thread.isAlive();
+      for (OpRecord r = ring.peek(); r != null; r = ring.peek()) {
+        onOp(r);
+        ring.release();
+      }
+      if (!alive && ring.isEmpty()) {
+        retiredRingDrops += ring.dropped;
+        it.remove();
+      } else {
+        drops += ring.dropped;
+      }
+    }
+    metrics.opsDroppedQueueFull.set(retiredRingDrops + drops);
+  }
+
+  private void onOp(OpRecord r) {
+    long copied = bytes.copied(r.kind, r.capacityBefore, r.oldBytes);
+    String simpleType = Kinds.simpleName(r.structureType);
+    metrics.onOp(simpleType, r.kept, copied);
+    metrics.addOpFaults(r.counters.faults(), r.counters.mmapBytes);
+    if (r.capped) {
+      metrics.opsDroppedSpanCap.incrementAndGet();
+    }
+    advisor.onOp(r.kind, r.structureType, r.structureId, r.callSite, r.capacityBefore,
+        r.capacityAfter, r.size, copied, r.counters.faults());
+    Orphans early = orphans.remove(r.opId);
+    if (early != null) {
+      orphanRecords -= early.records.size();
+    }
+    if (!r.kept) {
+      return;
+    }
+    if (pending.size() >= MAX_PENDING) {
+      // the exporter is not keeping up (or not there yet): the oldest op gives way, counted
+      Iterator<Pending> oldest = pending.values().iterator();
+      oldest.next();
+      oldest.remove();
+      metrics.spansRejectedByExporter.incrementAndGet();
+    }
+    Pending p = new Pending(cycle, r, spanName(r), copied,
+        bytes.allocated(r.kind, r.capacityAfter, r.newBytes));
+    if (early != null) {
+      p.events.addAll(early.records);
+    }
+    pending.put(r.opId, p);
+  }
+
+  private void onSyscall(SyscallRecord rec) {
+    if (rec.opId() == 0L) {
+      return; // outside any op: the idle counters account for it
+    }
+    Pending p = pending.get(rec.opId());
+    if (p != null) {
+      p.events.add(rec);
+      return;
+    }
+    if (orphanRecords >= MAX_ORPHAN_RECORDS) {
+      metrics.kernelRecordsUnjoined.incrementAndGet();
+      return;
+    }
+    orphans.computeIfAbsent(rec.opId(), k -> new Orphans(cycle)).records.add(rec);
+    orphanRecords++;
+  }
+
+  private void emitReady(boolean all) {
+    Telemetry t = telemetry;
+    if (t == null && !all) {
+      return; // held (bounded) until the exporter is up
+    }
+    for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+      Pending p = it.next();
+      if (!all && p.cycle >= cycle) {
+        break; // insertion order is arrival order
+      }
+      it.remove();
+      if (t == null || !t.emit(p.toOp(epochOffsetNanos))) {
+        metrics.spansRejectedByExporter.incrementAndGet();
+      } else {
+        metrics.spansEmitted.incrementAndGet();
+      }
+    }
+  }
+
+  private void ageOrphans() {
+    if (orphans.isEmpty() || cycle % 100 != 0) {
+      return;
+    }
+    for (Iterator<Orphans> it = orphans.values().iterator(); it.hasNext(); ) {
+      Orphans o = it.next();
+      if (cycle - o.cycle > ORPHAN_MAX_AGE_CYCLES) {
+        metrics.kernelRecordsUnjoined.addAndGet(o.records.size());
+        orphanRecords -= o.records.size();
+        it.remove();
+      }
+    }
+  }
+
+  private void accountIdle() {
+    MemoryProbe probe = recorder.probe();
+    if (probe != null && idle != null) {
+      idle.update(probe, metrics);
+    }
+  }
+
+  private String spanName(OpRecord r) {
+    Kinds.Info info = Kinds.info(r.kind);
+    String type = info.shape() == Kinds.Shape.OFF_HEAP ? info.typeName() : r.structureType;
+    return spanNames.computeIfAbsent(type + "#" + info.opName(),
+        k -> Kinds.simpleName(type) + "." + info.opName());
+  }
+
+  /** A kept op waiting for its syscall records. */
+  private static final class Pending {
+    final long cycle;
+    final List<SyscallRecord> events = new ArrayList<>(2);
+    final Op template;
+
+    Pending(long cycle, OpRecord r, String name, long copied, long allocated) {
+      this.cycle = cycle;
+      SlotCounters c = new SlotCounters();
+      c.copyFrom(r.counters);
+      this.template = new Op(r.opId, name, r.structureType, r.structureId, r.resizeId,
+          r.capacityBefore, r.capacityAfter, r.size, copied, allocated, r.startNanos, r.endNanos,
+          r.tid, r.threadId, r.threadName, r.callSite, c, List.of(), r.kernelSource);
+    }
+
+    Op toOp(long epochOffsetNanos) {
+      Op o = template;
+      return new Op(o.opId(), o.name(), o.structureType(), o.structureId(), o.resizeId(),
+          o.capacityBefore(), o.capacityAfter(), o.size(), o.bytesCopied(), o.bytesAllocated(),
+          o.startEpochNanos() + epochOffsetNanos, o.endEpochNanos() + epochOffsetNanos, o.tid(),
+          o.threadId(), o.threadName(), o.callSite(), o.counters(), List.copyOf(events),
+          o.kernelSource());
+    }
+  }
+
+  private static final class Orphans {
+    final long cycle;
+    final List<SyscallRecord> records = new ArrayList<>(2);
+
+    Orphans(long cycle) {
+      this.cycle = cycle;
+    }
+  }
+}

@@ -1,0 +1,213 @@
+package io.memspan.agent.record;
+
+import io.memspan.agent.boot.HookSink;
+import io.memspan.agent.op.CallSite;
+import io.memspan.agent.probe.Kinds;
+import io.memspan.bpf.MemoryProbe;
+import io.memspan.bpf.ThreadSlot;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Records growth ops on the application threads that run them. {@code begin} arms the thread's
+ * kernel slot with a fresh op id (a memory store); {@code end} disarms it, reads the slot's
+ * counters, decides whether the op is kept, takes the call site only when needed, and leaves a
+ * compact record in the thread's ring for the {@link Poller}. No locks; the only allocations are
+ * the call site of a kept op (or of a structure's first armed op) and, once per thread, its state.
+ *
+ * <p>Threads of memspan's own thread group (the poller, the exporter) are never recorded, and an
+ * op that starts while another is armed on the same thread (the recorder's own collections
+ * growing) is ignored: that is the reentrancy guard.
+ */
+public final class Recorder implements HookSink {
+
+  /** Shared placeholder for threads that must not record: busy forever. */
+  private static final ThreadState NOT_RECORDED = notRecorded();
+
+  private final ThreadLocal<ThreadState> states = new ThreadLocal<>();
+  private final Queue<ThreadState> registry = new ConcurrentLinkedQueue<>();
+  private final AtomicLong opIds = new AtomicLong(1);
+  private final ThreadGroup internalGroup;
+  private final KeepPolicy keepPolicy;
+  private final SpanBudget budget;
+  private final int ringCapacity;
+
+  private volatile MemoryProbe probe;
+  private volatile int probeGeneration;
+
+  public Recorder(ThreadGroup internalGroup, long slowMicros, double sampleRate,
+      long spansPerSecond, int ringCapacity) {
+    this.internalGroup = internalGroup;
+    this.keepPolicy = new KeepPolicy(slowMicros, sampleRate);
+    this.budget = new SpanBudget(spansPerSecond);
+    this.ringCapacity = Integer.highestOneBit(Math.max(2, ringCapacity));
+  }
+
+  /** The kernel source became ready (or changed): threads claim a slot at their next op. */
+  public void useProbe(MemoryProbe p) {
+    probe = p;
+    probeGeneration++;
+  }
+
+  public MemoryProbe probe() {
+    return probe;
+  }
+
+  Queue<ThreadState> threads() {
+    return registry;
+  }
+
+  @Override
+  public long begin(int kind, Object structure, Object aux, long capacityBefore, long size) {
+    ThreadState t = current();
+    if (t.busy) {
+      return 0L;
+    }
+    t.busy = true;
+    try {
+      if (t.probeGeneration != probeGeneration) {
+        claimSlot(t);
+      }
+      long id = t.nextOpId(opIds);
+      t.opId = id;
+      t.kind = kind;
+      t.structure = structure;
+      t.aux = aux;
+      t.capacityBefore = capacityBefore;
+      t.size = size;
+      t.startNanos = System.nanoTime();
+      t.slot.arm(id);
+      return id;
+    } catch (Throwable e) {
+      t.opId = 0;
+      t.busy = false;
+      return 0L;
+    }
+  }
+
+  @Override
+  public void end(long opId, Object result, long capacityAfter) {
+    ThreadState t = states.get();
+    if (t == null || t.opId != opId || opId == 0L) {
+      return;
+    }
+    long endNanos = System.nanoTime();
+    try {
+      t.slot.disarm();
+      t.slot.readOp(t.counters);
+      finish(t, result, capacityAfter, endNanos);
+    } finally {
+      t.opId = 0L;
+      t.structure = null;
+      t.aux = null;
+      t.busy = false;
+    }
+  }
+
+  private void finish(ThreadState t, Object result, long capacityAfter, long endNanos) {
+    OpRecord r = t.ring.claim();
+    if (r == null) {
+      return; // poller behind: counted in the ring
+    }
+    int kind = t.kind;
+    Object structure = t.structure != null ? t.structure : result;
+    int structureId;
+    String type;
+    if (kind == Kinds.STRING_BUILDER && t.structure == null) {
+      // JDK 25: successive growths of one builder hand each other their array
+      int oldHash = System.identityHashCode(t.aux);
+      structureId = oldHash == t.lastBuilderArrayHash && t.lastBuilderId != 0
+          ? t.lastBuilderId : oldHash;
+      t.lastBuilderArrayHash = System.identityHashCode(result);
+      t.lastBuilderId = structureId;
+      type = Kinds.info(kind).typeName();
+    } else {
+      structureId = structure == null ? 0 : System.identityHashCode(structure);
+      type = structure == null ? Kinds.info(kind).typeName() : structure.getClass().getName();
+    }
+    r.opId = t.opId;
+    r.kind = kind;
+    r.structureType = type;
+    r.structureId = structureId;
+    r.resizeId = kind == Kinds.CONCURRENT_HASH_MAP || kind == Kinds.CONCURRENT_HASH_MAP_HELPER
+        ? ((long) structureId << 32) | (System.identityHashCode(t.aux) & 0xffffffffL) : 0L;
+    r.capacityBefore = t.capacityBefore;
+    r.capacityAfter = capacityAfter;
+    r.size = t.size;
+    r.oldBytes = t.aux instanceof byte[] ? ((byte[]) t.aux).length : -1;
+    r.newBytes = result instanceof byte[] ? ((byte[]) result).length : -1;
+    r.startNanos = t.startNanos;
+    r.endNanos = endNanos;
+    r.tid = t.slot.tid();
+    r.threadId = t.javaThreadId;
+    r.kernelSource = t.kernelSource;
+    r.counters.copyFrom(t.counters);
+
+    boolean keep = keepPolicy.keep(kind, t.counters, endNanos - t.startNanos);
+    boolean capped = keep && !budget.tryAcquire(endNanos);
+    keep &= !capped;
+    r.kept = keep;
+    r.capped = capped;
+    if (keep) {
+      r.callSite = CallSites.current();
+      r.threadName = t.thread.getName();
+      t.cacheSite(kind, structureId, r.callSite);
+    } else {
+      CallSite site = t.cachedSite(kind, structureId);
+      if (site == null) {
+        site = CallSites.current();
+        t.cacheSite(kind, structureId, site);
+      }
+      r.callSite = site;
+      r.threadName = null;
+    }
+    t.ring.publish();
+  }
+
+  private void claimSlot(ThreadState t) {
+    MemoryProbe p = probe;
+    int generation = probeGeneration;
+    ThreadSlot slot = ThreadSlot.INERT;
+    String source = "none";
+    if (p != null) {
+      slot = p.claimCurrentThread();
+      source = p.source();
+    }
+    t.slot = slot == null ? ThreadSlot.INERT : slot;
+    t.kernelSource = source;
+    t.probeGeneration = generation;
+  }
+
+  private ThreadState current() {
+    ThreadState t = states.get();
+    if (t != null) {
+      return t;
+    }
+    // Anything this thread grows while its state is built is ignored (the placeholder is busy).
+    states.set(NOT_RECORDED);
+    Thread thread = Thread.currentThread();
+    if (isInternal(thread)) {
+      return NOT_RECORDED;
+    }
+    ThreadState created = new ThreadState(thread, ringCapacity);
+    registry.add(created);
+    states.set(created);
+    return created;
+  }
+
+  private boolean isInternal(Thread thread) {
+    for (ThreadGroup g = thread.getThreadGroup(); g != null; g = g.getParent()) {
+      if (g == internalGroup) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static ThreadState notRecorded() {
+    ThreadState s = new ThreadState(new Thread(() -> { }, "memspan-not-recorded"), 0);
+    s.busy = true;
+    return s;
+  }
+}
