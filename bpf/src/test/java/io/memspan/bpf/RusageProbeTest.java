@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.jna.Library;
+import com.sun.jna.Native;
 import com.sun.jna.Pointer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The getrusage fallback against the real kernel: one fault per touched page, attributed by arming. */
 class RusageProbeTest {
@@ -159,6 +164,44 @@ class RusageProbeTest {
       assertTrue(failures.isEmpty(), failures.toString());
     } finally {
       unmap(armed, idle);
+    }
+  }
+
+  /** libc read(2), so the kernel itself writes into fresh user memory. */
+  interface Read extends Library {
+    Read INSTANCE = Native.load("c", Read.class);
+
+    long read(int fd, Pointer buf, long count);
+
+    int open(String path, int flags);
+
+    int close(int fd);
+  }
+
+  @Test
+  void faultsTheKernelTakesInsideReadCountAsUserFaults(@TempDir Path tmp) throws Exception {
+    long mib16 = 16L << 20;
+    Path file = tmp.resolve("16MiB");
+    Files.write(file, new byte[(int) mib16]); // now in the page cache
+    Pointer buffer = TestLibC.mapAnonymous(mib16);
+    TestLibC.INSTANCE.madvise(buffer, mib16, TestLibC.MADV_NOHUGEPAGE);
+    int fd = Read.INSTANCE.open(file.toString(), 0);
+    assertTrue(fd >= 0, "open");
+    try (MemoryProbe probe = MemoryProbes.rusage()) {
+      ThreadSlot slot = probe.claimCurrentThread();
+      SlotCounters op = new SlotCounters();
+      slot.arm(11);
+      long n = Read.INSTANCE.read(fd, buffer, mib16); // copy_to_user faults each fresh page in
+      slot.disarm();
+      slot.readOp(op);
+
+      assertEquals(mib16, n);
+      // page_fault_user does not see these; getrusage does, and cannot say they were kernel-mode.
+      assertEquals(mib16 / TestLibC.PAGE, op.userFaults, SLACK, op.toString());
+      assertEquals(0, op.kernelFaults);
+    } finally {
+      Read.INSTANCE.close(fd);
+      TestLibC.INSTANCE.munmap(buffer, mib16);
     }
   }
 
