@@ -37,7 +37,7 @@ public record Diagnosis(List<Finding> findings) {
     }
     Finding f = first.get();
     long more = findings.stream().filter(Finding::failed).count() - 1;
-    return NOT_AVAILABLE + f.detail() + ": " + f.fix()
+    return NOT_AVAILABLE + f.summary() + ": " + f.fix()
         + (more > 0 ? " (" + more + " more failed check" + (more > 1 ? "s" : "")
             + " above may follow from this)" : "");
   }

@@ -33,8 +33,19 @@ public record Finding(String check, Status status, String detail, String fix) {
     return status == Status.FAIL;
   }
 
-  /** One report line: {@code "ok   kernel                 6.18.44 ..."}. */
+  /**
+   * One report line: {@code "ok    kernel    6.18.44 ..."}. A multi-line detail (a compiler's
+   * output) continues on indented lines below it.
+   */
   public String line() {
-    return String.format("%-4s  %-40s  %s", status.label(), check, detail);
+    String head = String.format("%-4s  %-40s  ", status.label(), check);
+    return head + detail.strip().replace("\n", "\n" + " ".repeat(head.length()));
+  }
+
+  /** The detail's first line: what a one-line verdict quotes. */
+  public String summary() {
+    String d = detail.strip();
+    int nl = d.indexOf('\n');
+    return nl < 0 ? d : d.substring(0, nl).strip() + " (more above)";
   }
 }

@@ -47,6 +47,21 @@ class DiagnosisTest {
   }
 
   @Test
+  void compilerOutputStaysOutOfTheOneLineVerdict() {
+    Finding compile = Finding.fail("program memspan.bpf.c",
+        "did not load (COMPILE): libbcc could not compile memspan.bpf.c: \n"
+            + "memspan.bpf.c:12:1: error: unknown type name 'u64'\n1 error generated.",
+        "check the kernel headers");
+    Diagnosis d = new Diagnosis(List.of(compile));
+
+    assertEquals("eBPF: not available — did not load (COMPILE): libbcc could not compile"
+        + " memspan.bpf.c: (more above): check the kernel headers", d.verdict());
+    List<String> lines = d.report().lines().toList();
+    assertEquals(4, lines.size(), d.report());
+    assertTrue(lines.get(1).matches("^ {48}memspan.bpf.c:12:1: error: .*"), lines.get(1));
+  }
+
+  @Test
   void aFailureWithoutAFixIsRejected() {
     assertThrows(IllegalArgumentException.class, () -> Finding.fail("x", "broken", " "));
   }
