@@ -39,7 +39,7 @@ class CollectorMainTest {
     assertBad("Unknown option: '--bogus'", "--bogus");
     assertBad("'12XB' is not a size", "--spool-max-bytes", "12XB");
     assertBad("--upstream-protocol must be http/protobuf or grpc, got thrift", "--upstream-protocol", "thrift");
-    assertBad("--upstream must be an http:// or https:// URL with a host, got ftp://x", "--upstream", "ftp://x");
+    assertBad("--upstream 'ftp://x' must start with http:// or https://", "--upstream", "ftp://x");
     assertBad("--max-body-bytes must be between 1KiB and 64MiB", "--max-body-bytes", "1GiB");
   }
 
