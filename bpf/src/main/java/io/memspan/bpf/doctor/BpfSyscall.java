@@ -5,6 +5,10 @@ import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 
 /**
  * Exercises {@code bpf(2)} directly, without libbcc, with exactly the map kinds memspan uses: a
@@ -56,7 +60,7 @@ final class BpfSyscall {
     return -1;
   }
 
-  static Finding check(ProcStatus status) {
+  static Finding check(ProcStatus status, KernelRelease kernel) {
     long nr = syscallNumber();
     if (!Platform.isLinux() || nr < 0) {
       return Finding.warn(CHECK, "not checked on " + System.getProperty("os.name") + " "
@@ -66,7 +70,7 @@ final class BpfSyscall {
 
     int slots = createMap(libc, nr, BPF_MAP_TYPE_ARRAY, 4, 8, BYTES / 8, BPF_F_MMAPABLE);
     if (slots < 0) {
-      return denied(libc, -slots, "a BPF_F_MMAPABLE array", "5.5", status);
+      return denied(libc, -slots, "a BPF_F_MMAPABLE array", "5.5", status, kernel);
     }
     try {
       Pointer mapped = libc.mmap(null, BYTES, PROT_READ | PROT_WRITE, MAP_SHARED, slots, 0);
@@ -82,7 +86,7 @@ final class BpfSyscall {
 
     int ring = createMap(libc, nr, BPF_MAP_TYPE_RINGBUF, 0, 0, BYTES, 0);
     if (ring < 0) {
-      return denied(libc, -ring, "a ring buffer", "5.8", status);
+      return denied(libc, -ring, "a ring buffer", "5.8", status, kernel);
     }
     libc.close(ring);
     return Finding.ok(CHECK, "created and mapped a BPF_F_MMAPABLE array, created a ring buffer");
@@ -102,8 +106,31 @@ final class BpfSyscall {
     }
   }
 
+  private static final Path LIMITS = Path.of("/proc/self/limits");
+
+  /** This process's soft RLIMIT_MEMLOCK as /proc/self/limits shows it, for the message. */
+  private static String memlock() {
+    try {
+      return memlockSoftLimit(Files.readString(LIMITS)).map(v -> "now " + v)
+          .orElse("not shown in " + LIMITS);
+    } catch (IOException e) {
+      return "cannot read " + LIMITS;
+    }
+  }
+
+  /** The soft limit of the {@code Max locked memory} row: a byte count or {@code unlimited}. */
+  static Optional<String> memlockSoftLimit(String limits) {
+    for (String line : limits.split("\n")) {
+      if (line.startsWith("Max locked memory")) {
+        String[] f = line.substring("Max locked memory".length()).trim().split("\\s+");
+        return Optional.of(f[0].equals("unlimited") ? "unlimited" : f[0] + " bytes");
+      }
+    }
+    return Optional.empty();
+  }
+
   private static Finding denied(Libc libc, int errno, String what, String sinceKernel,
-      ProcStatus status) {
+      ProcStatus status, KernelRelease kernel) {
     String call = "bpf(BPF_MAP_CREATE) of " + what + " failed: errno " + errno + " ("
         + libc.strerror(errno) + ")";
     return switch (errno) {
@@ -113,6 +140,11 @@ final class BpfSyscall {
               ? Finding.fail(CHECK, call + " under a seccomp filter (Seccomp: 2)",
                   "allow bpf() in the seccomp profile (docker run --security-opt seccomp=<profile"
                       + " allowing bpf>, Kubernetes securityContext.seccompProfile)")
+              : !kernel.atLeast(5, 11)
+                  ? Finding.fail(CHECK, call + " despite CAP_BPF: Linux " + kernel.text()
+                      + " charges BPF maps to RLIMIT_MEMLOCK (" + memlock() + ")",
+                      "raise the locked-memory limit: ulimit -l unlimited (systemd"
+                          + " LimitMEMLOCK=infinity, docker run --ulimit memlock=-1:-1)")
               : Finding.fail(CHECK, call + " despite CAP_BPF",
                   "a security module or kernel lockdown denies bpf(): check dmesg and"
                       + " /sys/kernel/security/lockdown");

@@ -88,7 +88,7 @@ public final class Doctor {
 
     add.accept(sysctl(SysctlCheck.PARANOID, PERF_EVENT_PARANOID, status));
     add.accept(sysctl(SysctlCheck.UNPRIVILEGED_BPF, UNPRIVILEGED_BPF_DISABLED, status));
-    add.accept(BpfSyscall.check(status));
+    add.accept(BpfSyscall.check(status, kernel));
 
     if (loadProgram) {
       boolean anyFailed = findings.stream().anyMatch(Finding::failed);

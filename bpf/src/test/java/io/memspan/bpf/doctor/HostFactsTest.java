@@ -139,6 +139,18 @@ class HostFactsTest {
   }
 
   @Test
+  void memlockLimitFromProcLimits() throws Exception {
+    String fixture = "Limit                     Soft Limit           Hard Limit           Units     \n"
+        + "Max open files            1024                 1048576              files     \n"
+        + "Max locked memory         65536                65536                bytes     \n";
+    assertEquals(Optional.of("65536 bytes"), BpfSyscall.memlockSoftLimit(fixture));
+    assertEquals(Optional.of("unlimited"), BpfSyscall.memlockSoftLimit(
+        "Max locked memory         unlimited            unlimited            bytes\n"));
+    assertEquals(Optional.empty(), BpfSyscall.memlockSoftLimit("Max open files 1 1 files\n"));
+    assertTrue(BpfSyscall.memlockSoftLimit(Files.readString(Path.of("/proc/self/limits"))).isPresent());
+  }
+
+  @Test
   void sysctlsExplainRatherThanDecide() throws Exception {
     ProcStatus capable = new ProcStatus(0, 0x000001fffeffffffL, 0);
     ProcStatus nobody = new ProcStatus(65534, 0, 0);
