@@ -19,10 +19,10 @@ final class BccPreflight {
   static final List<Path> TRACEFS_MOUNTS =
       List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
 
-  static final int CAP_DAC_READ_SEARCH = 2;
-  static final int CAP_SYS_ADMIN = 21;
-  static final int CAP_PERFMON = 38;
-  static final int CAP_BPF = 39;
+  static final int CAP_DAC_READ_SEARCH = ProcStatus.CAP_DAC_READ_SEARCH;
+  static final int CAP_SYS_ADMIN = ProcStatus.CAP_SYS_ADMIN;
+  static final int CAP_PERFMON = ProcStatus.CAP_PERFMON;
+  static final int CAP_BPF = ProcStatus.CAP_BPF;
 
   private BccPreflight() {}
 
@@ -122,16 +122,12 @@ final class BccPreflight {
 
   static long effectiveCapabilities() {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("CapEff:")) {
-          return Long.parseUnsignedLong(line.substring(7).trim(), 16);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // fall through: report no capabilities
+      return ProcStatus.current().capEff();
+    } catch (IOException | IllegalArgumentException e) {
+      return 0; // report no capabilities
     }
-    return 0;
   }
+
 
   static boolean has(long caps, int cap) {
     return (caps & (1L << cap)) != 0;

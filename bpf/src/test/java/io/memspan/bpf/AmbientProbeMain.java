@@ -1,9 +1,6 @@
 package io.memspan.bpf;
 
 import com.sun.jna.Pointer;
-import io.memspan.bpf.doctor.ProcStatus;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,7 +17,7 @@ public final class AmbientProbeMain {
   public static void main(String[] args) throws Exception {
     long mib64 = 64L << 20;
     long opId = 4242;
-    ProcStatus me = ProcStatus.parse(Files.readString(Path.of("/proc/self/status")));
+    ProcStatus me = ProcStatus.current();
     try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
       ThreadSlot slot = probe.claimCurrentThread();
       // Warm JNA and the touch loop first so their own faults stay out of the measured op.

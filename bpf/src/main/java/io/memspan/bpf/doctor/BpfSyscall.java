@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.ProcStatus;
 import com.sun.jna.Library;
 import com.sun.jna.Memory;
 import com.sun.jna.Native;

@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.ProcStatus;
 import java.util.ArrayList;
 import java.util.List;
 

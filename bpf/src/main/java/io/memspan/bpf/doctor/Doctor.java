@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.ProcStatus;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import java.util.function.Consumer;
 public final class Doctor {
 
   private static final Path OSRELEASE = Path.of("/proc/sys/kernel/osrelease");
-  private static final Path STATUS = Path.of("/proc/self/status");
   private static final Path MOUNTS = Path.of("/proc/self/mounts");
   private static final Path PERF_EVENT_PARANOID = Path.of("/proc/sys/kernel/perf_event_paranoid");
   private static final Path UNPRIVILEGED_BPF_DISABLED =
@@ -68,7 +68,7 @@ public final class Doctor {
 
     ProcStatus status;
     try {
-      status = ProcStatus.parse(read(STATUS));
+      status = ProcStatus.current();
     } catch (IOException | IllegalArgumentException e) {
       status = new ProcStatus(-1, 0, 0);
     }

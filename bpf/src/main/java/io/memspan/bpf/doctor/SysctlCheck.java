@@ -1,5 +1,7 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.ProcStatus;
+
 /**
  * The two sysctls that decide what an unprivileged process may do with perf and bpf. memspan needs
  * CAP_PERFMON and CAP_BPF at any setting (tracing programs are never unprivileged), so these explain

@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.ProcStatus;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.memspan.bpf.doctor;
+package io.memspan.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,11 +1,16 @@
-package io.memspan.bpf.doctor;
+package io.memspan.bpf;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The lines of {@code /proc/self/status} the doctor needs: effective user id, effective
- * capabilities (the {@code CapEff} bit set) and whether a seccomp filter is installed.
+ * The lines of {@code /proc/self/status} that decide what this process may do with eBPF:
+ * effective user id, effective capabilities (the {@code CapEff} bit set) and whether a seccomp
+ * filter is installed. The one definition of the capability numbers memspan checks.
  */
 public record ProcStatus(int effectiveUid, long capEff, int seccompMode) {
 
@@ -15,6 +20,11 @@ public record ProcStatus(int effectiveUid, long capEff, int seccompMode) {
   public static final int CAP_SYS_ADMIN = 21;
   public static final int CAP_PERFMON = 38;
   public static final int CAP_BPF = 39;
+
+  /** This process's, from {@code /proc/self/status}. */
+  public static ProcStatus current() throws IOException {
+    return parse(Files.readString(Path.of("/proc/self/status"), StandardCharsets.US_ASCII));
+  }
 
   /**
    * Parses the text of a {@code /proc/<pid>/status} file.
