@@ -33,6 +33,7 @@ public final class EmbeddedStore implements SpoolSink {
   public static final int DEFAULT_CAPACITY = 100_000;
 
   private final int capacity;
+  private final OtlpSpanDecoder decoder = new OtlpSpanDecoder();
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
   /** Oldest first: eviction polls the head, "newest first" queries walk it backwards. */
   private final ArrayDeque<StoredSpan> byArrival = new ArrayDeque<>();
@@ -97,7 +98,7 @@ public final class EmbeddedStore implements SpoolSink {
       return;
     }
     List<StoredSpan> spans = new ArrayList<>();
-    OtlpSpanDecoder.decode(request, spans::add);
+    decoder.decode(request, spans::add);
     lock.writeLock().lock();
     try {
       for (StoredSpan s : spans) add(s);

@@ -9,27 +9,29 @@ import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 
-/** Turns an OTLP {@code ExportTraceServiceRequest} into {@link StoredSpan}s. */
+/**
+ * Turns an OTLP {@code ExportTraceServiceRequest} into {@link StoredSpan}s, compactly: attribute
+ * maps are immutable hash tables and recurring strings are shared through a {@link StringPool}.
+ */
 final class OtlpSpanDecoder {
   private static final HexFormat HEX = HexFormat.of();
   static final String UNKNOWN_SERVICE = "unknown_service";
 
-  private OtlpSpanDecoder() {}
+  private final StringPool strings = new StringPool();
 
-  static void decode(ExportTraceServiceRequest request, Consumer<StoredSpan> sink) {
+  void decode(ExportTraceServiceRequest request, Consumer<StoredSpan> sink) {
     for (ResourceSpans rs : request.getResourceSpansList()) {
       Map<String, Object> resource = attributes(rs.getResource());
       Object svc = resource.get(SpanAttributes.SERVICE_NAME);
-      String service = svc == null || String.valueOf(svc).isEmpty() ? UNKNOWN_SERVICE : String.valueOf(svc);
+      String service = svc == null || String.valueOf(svc).isEmpty() ? UNKNOWN_SERVICE : strings.share(String.valueOf(svc));
       for (ScopeSpans ss : rs.getScopeSpansList()) {
-        String scope = ss.getScope().getName();
+        String scope = strings.share(ss.getScope().getName());
         for (Span s : ss.getSpansList()) {
           if (s.getTraceId().size() != 16 || s.getSpanId().size() != 8) {
             continue; // OTLP says such a span is invalid; the receiver should not have taken it
@@ -40,25 +42,25 @@ final class OtlpSpanDecoder {
     }
   }
 
-  private static StoredSpan toStored(Span s, String service, String scope, Map<String, Object> resource) {
+  private StoredSpan toStored(Span s, String service, String scope, Map<String, Object> resource) {
     List<SpanEvent> events = new ArrayList<>(s.getEventsCount());
     for (Span.Event e : s.getEventsList()) {
-      events.add(new SpanEvent(e.getName(), e.getTimeUnixNano(), attributes(e.getAttributesList())));
+      events.add(new SpanEvent(strings.share(e.getName()), e.getTimeUnixNano(), attributes(e.getAttributesList())));
     }
     return new StoredSpan(
         hex(s.getTraceId()),
         hex(s.getSpanId()),
         s.getParentSpanId().isEmpty() ? "" : hex(s.getParentSpanId()),
         service,
-        s.getName(),
+        strings.share(s.getName()),
         kind(s.getKind()),
         s.getStartTimeUnixNano(),
         s.getEndTimeUnixNano(),
         status(s.getStatus().getCode()),
-        s.getStatus().getMessage(),
+        strings.share(s.getStatus().getMessage()),
         scope,
         attributes(s.getAttributesList()),
-        Collections.unmodifiableList(events),
+        List.copyOf(events),
         resource);
   }
 
@@ -85,23 +87,24 @@ final class OtlpSpanDecoder {
     };
   }
 
-  private static Map<String, Object> attributes(Resource r) {
+  private Map<String, Object> attributes(Resource r) {
     return attributes(r.getAttributesList());
   }
 
-  static Map<String, Object> attributes(List<KeyValue> kvs) {
+  Map<String, Object> attributes(List<KeyValue> kvs) {
     if (kvs.isEmpty()) return Map.of();
-    Map<String, Object> out = new LinkedHashMap<>(kvs.size() * 2);
+    // a later duplicate key wins, as in the OTel SDK; Map.copyOf then packs it into one array
+    Map<String, Object> out = new HashMap<>(kvs.size() * 2);
     for (KeyValue kv : kvs) {
       Object v = value(kv.getValue());
-      if (v != null) out.put(kv.getKey(), v);
+      if (v != null) out.put(strings.share(kv.getKey()), v);
     }
-    return Collections.unmodifiableMap(out);
+    return Map.copyOf(out);
   }
 
-  private static Object value(AnyValue v) {
+  private Object value(AnyValue v) {
     return switch (v.getValueCase()) {
-      case STRING_VALUE -> v.getStringValue();
+      case STRING_VALUE -> strings.share(v.getStringValue());
       case INT_VALUE -> v.getIntValue();
       case DOUBLE_VALUE -> v.getDoubleValue();
       case BOOL_VALUE -> v.getBoolValue();
@@ -111,7 +114,7 @@ final class OtlpSpanDecoder {
           Object o = value(item);
           if (o != null) items.add(o);
         }
-        yield Collections.unmodifiableList(items);
+        yield List.copyOf(items);
       }
       case BYTES_VALUE -> HEX.formatHex(v.getBytesValue().toByteArray());
       case KVLIST_VALUE -> attributes(v.getKvlistValue().getValuesList());
