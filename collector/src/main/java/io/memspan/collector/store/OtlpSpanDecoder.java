@@ -10,7 +10,9 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
 import io.opentelemetry.proto.trace.v1.Span;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -45,7 +47,7 @@ final class OtlpSpanDecoder {
   private StoredSpan toStored(Span s, String service, String scope, Map<String, Object> resource) {
     List<SpanEvent> events = new ArrayList<>(s.getEventsCount());
     for (Span.Event e : s.getEventsList()) {
-      events.add(new SpanEvent(strings.share(e.getName()), e.getTimeUnixNano(), attributes(e.getAttributesList())));
+      events.add(new SpanEvent(strings.share(e.getName()), e.getTimeUnixNano(), orderedAttributes(e.getAttributesList())));
     }
     return new StoredSpan(
         hex(s.getTraceId()),
@@ -100,6 +102,17 @@ final class OtlpSpanDecoder {
       if (v != null) out.put(strings.share(kv.getKey()), v);
     }
     return Map.copyOf(out);
+  }
+
+  /** In the sender's order: a syscall event's arguments read best as the call was written. */
+  Map<String, Object> orderedAttributes(List<KeyValue> kvs) {
+    if (kvs.isEmpty()) return Map.of();
+    Map<String, Object> out = new LinkedHashMap<>(kvs.size() * 2);
+    for (KeyValue kv : kvs) {
+      Object v = value(kv.getValue());
+      if (v != null) out.put(strings.share(kv.getKey()), v);
+    }
+    return Collections.unmodifiableMap(out);
   }
 
   private Object value(AnyValue v) {

@@ -29,6 +29,7 @@
     sort: { key: 'faults', dir: -1 },
     selected: null, // {traceId, spanId}
     selectedSite: null,
+    zoom: null, // {from, to} in unix nanos, chosen by dragging across the timeline
     threads: [],
     loading: false,
   };
@@ -126,10 +127,19 @@
     const svc = $('service').value;
     if (svc) p.set('service', svc);
     const range = Number($('range').value);
-    if (range > 0) {
+    if (state.zoom) {
+      p.set('from', String(Math.floor(state.zoom.from / 1e6)));
+      p.set('to', String(Math.ceil(state.zoom.to / 1e6)));
+    } else if (range > 0) {
       p.set('from', String(Date.now() - range));
       p.set('to', String(Date.now()));
     }
+    return p;
+  }
+
+  function withLimit(params, limit) {
+    const p = new URLSearchParams(params);
+    p.set('limit', String(limit));
     return p;
   }
 
@@ -156,7 +166,8 @@
       const tsParams = new URLSearchParams(base);
       tsParams.set('buckets', '60');
       const [stats, services, ts, threads, sites] = await Promise.all([
-        api('stats'), api('services'), api('timeseries', tsParams), api('threads', base), api('callsites', base),
+        api('stats'), api('services'), api('timeseries', tsParams), api('threads', withLimit(base, 500)),
+        api('callsites', base),
       ]);
       renderStats(stats);
       renderServices(services.services);
@@ -337,7 +348,53 @@
       }
       root.appendChild(lane);
     });
+    enableZoom(root, x, t0, span, labelW, iw, axisH, H);
     host.appendChild(root);
+  }
+
+  // Drag across the timeline to look at just that stretch of time (charts and table follow).
+  function enableZoom(root, x, t0, span, labelW, iw, top, H) {
+    let start = null;
+    let band = null;
+    const at = (ev) => {
+      const box = root.getBoundingClientRect();
+      const scale = Number(root.getAttribute('width')) / box.width;
+      return Math.min(labelW + iw, Math.max(labelW, (ev.clientX - box.left) * scale));
+    };
+    root.addEventListener('mousedown', (ev) => {
+      if (ev.button !== 0 || ev.target.classList.contains('op')) return;
+      start = at(ev);
+      band = svg('rect', { x: start, y: top, width: 0, height: H - top, class: 'zoom-band' });
+      root.appendChild(band);
+      ev.preventDefault();
+    });
+    root.addEventListener('mousemove', (ev) => {
+      if (start === null) return;
+      const now = at(ev);
+      band.setAttribute('x', Math.min(start, now));
+      band.setAttribute('width', Math.abs(now - start));
+    });
+    const finish = (ev) => {
+      if (start === null) return;
+      const end = at(ev);
+      const a = Math.min(start, end);
+      const b = Math.max(start, end);
+      start = null;
+      band.remove();
+      if (b - a < 6) return;
+      const toTime = (px) => t0 + ((px - labelW) / iw) * span;
+      zoomTo(toTime(a), toTime(b));
+    };
+    root.addEventListener('mouseup', finish);
+    root.addEventListener('mouseleave', finish);
+  }
+
+  function zoomTo(from, to) {
+    state.zoom = from === null ? null : { from, to };
+    const z = $('zoom');
+    z.hidden = !state.zoom;
+    if (state.zoom) $('zoom-range').textContent = `${clock(from)} – ${clock(to)}`;
+    refresh();
   }
 
   // ---------- call-site table ----------
@@ -471,7 +528,7 @@
     if (s.events.length) {
       const body = el('tbody');
       for (const ev of s.events) {
-        const args = Object.entries(ev.attributes || {}).map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ');
+        const args = Object.entries(ev.attributes || {}).sort(byCallOrder).map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ');
         body.appendChild(el('tr', { class: 'event' },
           el('td', { class: 'num' }, `+${duration(Math.max(0, ev.timeUnixNano - s.startUnixNano))}`),
           el('td', { class: 'ev-name' }, ev.name),
@@ -495,6 +552,19 @@
     }
     host.append(el('table', { class: 'kv' }, res));
     host.append(el('p', { class: 'ids' }, `trace ${s.traceId} · span ${s.spanId}${s.parentSpanId ? ` · parent ${s.parentSpanId}` : ''}`));
+  }
+
+  // Exporters may sort attributes by name (the OTel SDK does); a syscall reads best in call order.
+  const ARG_ORDER = ['addr', 'address', 'old_addr', 'old_address', 'old_len', 'old_size', 'new_len', 'new_size',
+    'len', 'length', 'size', 'prot', 'flags', 'fd', 'off', 'offset', 'pgoff', 'advice', 'behavior', 'brk'];
+  function argRank(key) {
+    const last = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
+    if (last === 'ret' || last === 'return' || last === 'result' || last === 'retval') return 1000;
+    const i = ARG_ORDER.indexOf(last);
+    return i < 0 ? 500 : i;
+  }
+  function byCallOrder([a], [b]) {
+    return argRank(a) - argRank(b) || a.localeCompare(b);
   }
 
   function fmtValue(v) {
@@ -523,7 +593,8 @@
       });
     }
     $('service').addEventListener('change', refresh);
-    $('range').addEventListener('change', refresh);
+    $('range').addEventListener('change', () => zoomTo(null, null));
+    $('zoom-reset').addEventListener('click', () => zoomTo(null, null));
     $('refresh').addEventListener('click', refresh);
     $('live').addEventListener('change', schedule);
     let resizeTimer = null;
