@@ -45,6 +45,15 @@ public final class BccProgram implements AutoCloseable {
    * destroyed and native memory trimmed before returning, whatever happens.
    */
   public static BccProgram load(ProbeOptions options) throws ProbeUnavailableException {
+    return load(options, true);
+  }
+
+  /**
+   * As {@link #load(ProbeOptions)}; {@code trim = false} leaves LLVM's freed heap in the process, only
+   * so that a benchmark can measure what {@code malloc_trim(0)} gives back.
+   */
+  public static BccProgram load(ProbeOptions options, boolean trim)
+      throws ProbeUnavailableException {
     LibBcc bcc = BccPreflight.libbcc();
     BccPreflight.capabilities(); // first: without them tracefs is unreadable, not missing
     BccPreflight.tracefs();
@@ -91,7 +100,9 @@ public final class BccProgram implements AutoCloseable {
       }
       bcc.bpf_module_destroy(module);
       // LLVM leaves ~100 MB of freed heap behind; give it back (DESIGN: +128 MB -> +23 MB).
-      LibC.malloc_trim(0);
+      if (trim) {
+        LibC.malloc_trim(0);
+      }
     }
   }
 

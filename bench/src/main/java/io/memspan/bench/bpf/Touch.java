@@ -1,0 +1,15 @@
+package io.memspan.bench.bpf;
+
+import com.sun.jna.Pointer;
+
+/** Writes one byte per 4 KiB page of native memory: one minor fault per page on a fresh mapping. */
+final class Touch {
+  private Touch() {}
+
+  static void pages(long address, long bytes) {
+    Pointer p = new Pointer(address);
+    for (long off = 0; off < bytes; off += 4096) {
+      p.setByte(off, (byte) 1);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+package io.memspan.bpf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.sun.jna.Pointer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * In a pid namespace of its own (as in a container), the probe filters and keys slots by the pids
+ * that process sees, not the host's: a child JVM started with {@code unshare --pid --fork
+ * --mount-proc} loads the probe and attributes a 16 MiB touch to its armed op.
+ */
+class PidNamespaceTest {
+
+  /** Child: load, arm, map and touch 16 MiB, report as key=value lines. */
+  public static void main(String[] args) throws Exception {
+    try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
+      ThreadSlot slot = probe.claimCurrentThread();
+      Pointer warm = TestLibC.mapAnonymous(1 << 20);
+      TestLibC.touch(warm, 1 << 20);
+      SlotCounters c = new SlotCounters();
+      slot.arm(61);
+      Pointer p = TestLibC.mapAnonymous(16 << 20);
+      TestLibC.INSTANCE.madvise(p, 16 << 20, TestLibC.MADV_NOHUGEPAGE);
+      TestLibC.touch(p, 16 << 20);
+      slot.disarm();
+      slot.readOp(c);
+      List<SyscallRecord> records = new ArrayList<>();
+      probe.poll(records::add);
+      SyscallRecord mmap = records.stream().filter(r -> r.opId() == 61).findFirst().orElse(null);
+      System.out.println("pid=" + ProcessHandle.current().pid());
+      System.out.println("tid=" + slot.tid());
+      System.out.println("mmapBytes=" + c.mmapBytes);
+      System.out.println("userFaults=" + c.userFaults);
+      System.out.println("recordTid=" + (mmap == null ? -1 : mmap.tid()));
+      System.out.println("recordRetMatches=" + (mmap != null && mmap.ret() == Pointer.nativeValue(p)));
+    } catch (ProbeUnavailableException e) {
+      System.out.println("unavailable=" + e.getMessage());
+    }
+  }
+
+  @Test
+  void attributesInsideAPidNamespace() throws Exception {
+    BpfRequirement.assumeAvailable();
+    assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare (util-linux) missing");
+    assumeTrue(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
+        "creating a pid namespace needs CAP_SYS_ADMIN");
+    List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
+        Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
+        .stream().filter(a -> a.startsWith("--enable-native-access")).toList());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        PidNamespaceTest.class.getName()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    Map<String, String> kv = new HashMap<>();
+    out.lines().filter(l -> l.matches("^[A-Za-z]+=.*")).forEach(l -> {
+      int eq = l.indexOf('=');
+      kv.put(l.substring(0, eq), l.substring(eq + 1));
+    });
+    assertEquals(null, kv.get("unavailable"), out);
+    assertEquals("1", kv.get("pid"), "the child is pid 1 of its namespace: " + out);
+    assertEquals(String.valueOf(16 << 20), kv.get("mmapBytes"), out);
+    assertEquals(4096, Long.parseLong(kv.get("userFaults")), 2, out);
+    assertEquals(kv.get("tid"), kv.get("recordTid"), out);
+    assertEquals("true", kv.get("recordRetMatches"), out);
+  }
+}
