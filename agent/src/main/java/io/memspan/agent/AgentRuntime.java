@@ -101,7 +101,7 @@ final class AgentRuntime {
   }
 
   private void startKernelSource() {
-    ProbeOptions options = ProbeOptions.defaults();
+    ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
     KernelSource.Choice choice = KernelSource.choose(settings.kernel(),
         new MemoryProbeFactory(options));
     probe = choice.probe();

@@ -3,6 +3,7 @@ package io.memspan.agent;
 import io.memspan.agent.config.AgentConfig;
 import io.memspan.agent.config.ConfigException;
 import io.memspan.agent.config.ConfigKeys;
+import io.memspan.agent.config.OtlpSettings;
 import java.util.Locale;
 
 /**
@@ -11,7 +12,7 @@ import java.util.Locale;
  */
 record Settings(boolean enabled, String kernel, long threshold, double sampleRate,
     long slowMicros, long spansPerSecond, boolean summary, long adviceIntervalSeconds,
-    boolean instrumentInPremain) {
+    boolean instrumentInPremain, int ringBytes) {
 
   static Settings from(AgentConfig c) {
     String kernel = c.string(ConfigKeys.KERNEL, ConfigKeys.KERNEL_DEFAULT).toLowerCase(Locale.ROOT);
@@ -47,7 +48,16 @@ record Settings(boolean enabled, String kernel, long threshold, double sampleRat
       throw new ConfigException(ConfigKeys.INSTRUMENT + "=" + instrument
           + " is not one of background, premain");
     }
+    long ring = c.longValue(ConfigKeys.KERNEL_RING_BYTES, ConfigKeys.KERNEL_RING_BYTES_DEFAULT);
+    if (ring < 4096 || ring > (1L << 30) || Long.bitCount(ring) != 1) {
+      throw new ConfigException(ConfigKeys.KERNEL_RING_BYTES + "=" + ring
+          + " must be a power of two from 4096 to 1073741824");
+    }
+    // The exporter's own keys are checked here too, so a bad one disables the agent at start
+    // with one line rather than later on a background thread.
+    OtlpSettings.resolve(c, OtlpSettings.Signal.TRACES);
+    OtlpSettings.resolve(c, OtlpSettings.Signal.METRICS);
     return new Settings(c.bool(ConfigKeys.ENABLED, true), kernel, threshold, rate, slow, sps,
-        c.bool(ConfigKeys.SUMMARY, false), advice, instrument.equals("premain"));
+        c.bool(ConfigKeys.SUMMARY, false), advice, instrument.equals("premain"), (int) ring);
   }
 }

@@ -22,6 +22,10 @@ public final class ConfigKeys {
   public static final String KERNEL = "memspan.kernel";
   public static final String KERNEL_DEFAULT = "auto";
 
+  /** Bytes of the eBPF ring buffer for syscall records (a power of two, at least 4096). */
+  public static final String KERNEL_RING_BYTES = "memspan.kernel.ring.bytes";
+  public static final long KERNEL_RING_BYTES_DEFAULT = 4L << 20;
+
   /** Ops whose new capacity (elements, or bytes for buffers) is below this are not armed. */
   public static final String THRESHOLD = "memspan.threshold";
   public static final long THRESHOLD_DEFAULT = 4096;

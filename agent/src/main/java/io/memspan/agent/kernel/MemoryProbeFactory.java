@@ -19,10 +19,8 @@ public final class MemoryProbeFactory implements KernelSource.Factory {
   }
 
   @Override
-  public MemoryProbe rusage() throws ProbeUnavailableException {
-    // MemoryProbes.rusage() is being added to the bpf module; until then auto falls back to none.
-    throw new ProbeUnavailableException(ProbeUnavailableException.Missing.LIBBCC,
-        "the getrusage fallback is not in this build");
+  public MemoryProbe rusage() {
+    return MemoryProbes.rusage();
   }
 
   @Override
