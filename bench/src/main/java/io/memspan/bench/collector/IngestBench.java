@@ -121,6 +121,7 @@ public final class IngestBench {
       long rssMax = 0;
       long rssSum = 0;
       long cpuStart = cpuTicks(pid);
+      long selfStart = cpuTicks(ProcessHandle.current().pid());
       measuring.set(true);
       long start = System.nanoTime();
       for (int s = 0; s < seconds; s++) {
@@ -132,6 +133,7 @@ public final class IngestBench {
       measuring.set(false);
       long elapsed = System.nanoTime() - start;
       long cpuEnd = cpuTicks(pid);
+      long selfEnd = cpuTicks(ProcessHandle.current().pid());
       stop.set(true);
       for (Thread th : threads) th.join(60_000);
 
@@ -149,10 +151,12 @@ public final class IngestBench {
           "collector ingest (%s, %d senders, batches of %d spans, durable spool with fsync, collector -Xmx%s):%n"
               + "  acknowledged %.0f spans/s (%d batches in %.1f s, %d failed)%n"
               + "  ack latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n"
-              + "  collector RSS: avg %d MiB, max %d MiB; collector CPU %.2f cores%n",
+              + "  collector RSS: avg %d MiB, max %d MiB; CPU: collector %.2f cores, exporting client %.2f cores%n"
+              + "  host load average at end: %s%n",
           protocol, senders, batch, heap, ackedSpans.get() / secs, n, secs, failed.get(),
           pct(all, 0.50), pct(all, 0.90), pct(all, 0.99), n == 0 ? 0 : all[n - 1] / 1e6,
-          rssSum / seconds / 1024, rssMax / 1024, (cpuEnd - cpuStart) / 100.0 / secs);
+          rssSum / seconds / 1024, rssMax / 1024, (cpuEnd - cpuStart) / 100.0 / secs,
+          (selfEnd - selfStart) / 100.0 / secs, Files.readString(Path.of("/proc/loadavg")).trim());
     } finally {
       collector.destroy();
       collector.waitFor(30, TimeUnit.SECONDS);
