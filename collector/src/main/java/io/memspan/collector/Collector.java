@@ -61,9 +61,12 @@ public final class Collector implements AutoCloseable {
     spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), Spool.defaultSegmentBytes(config.spoolMaxBytes()), metrics);
     ingest.ready(spool);
 
-    store = new EmbeddedStore(config.storeCapacity(), metrics);
-    // The store lives in memory: it is refilled from the oldest spooled record at every start.
-    dispatchers.add(new SinkDispatcher(spool, store, metrics, false));
+    // Without a page (--ui off) there is no one to read the store: a pure forwarding sidecar.
+    store = config.ui() == null ? null : new EmbeddedStore(config.storeCapacity(), metrics);
+    if (store != null) {
+      // The store lives in memory: it is refilled from the oldest spooled record at every start.
+      dispatchers.add(new SinkDispatcher(spool, store, metrics, false));
+    }
     for (SpoolSink forwarder : Sinks.forwarders(config, metrics)) {
       dispatchers.add(new SinkDispatcher(spool, forwarder, metrics, true));
     }
@@ -98,6 +101,7 @@ public final class Collector implements AutoCloseable {
     return metrics;
   }
 
+  /** The embedded store, or null with {@code --ui off}. */
   public EmbeddedStore store() {
     return store;
   }

@@ -42,8 +42,9 @@ public final class CollectorMain implements Callable<Integer> {
       defaultValue = "127.0.0.1:4317", description = "OTLP/gRPC receiver (default: ${DEFAULT-VALUE})")
   InetSocketAddress grpc;
 
-  @Option(names = "--ui", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
-      defaultValue = "127.0.0.1:16686", description = "web page and query API (default: ${DEFAULT-VALUE})")
+  @Option(names = "--ui", paramLabel = "HOST:PORT|off", converter = UiConverter.class,
+      defaultValue = "127.0.0.1:16686", description = "web page and query API (default: ${DEFAULT-VALUE}); "
+      + "'off' runs without the page and the embedded store (a pure forwarding sidecar)")
   InetSocketAddress ui;
 
   @Option(names = "--spool", paramLabel = "DIR",
@@ -134,7 +135,7 @@ public final class CollectorMain implements Callable<Integer> {
     if (token == null) {
       for (var named : List.of(new Object[] {"--http", http}, new Object[] {"--grpc", grpc}, new Object[] {"--ui", ui})) {
         InetSocketAddress a = (InetSocketAddress) named[1];
-        if (!a.getAddress().isLoopbackAddress()) {
+        if (a != null && !a.getAddress().isLoopbackAddress()) {
           throw new ParameterException(cl, "--token TOKEN is required when binding to a non-loopback address ("
               + named[0] + " " + Collector.hostPort(a) + ")");
         }
@@ -185,6 +186,14 @@ public final class CollectorMain implements Callable<Integer> {
       } catch (UnknownHostException e) {
         throw new CommandLine.TypeConversionException("unknown host '" + host + "' in '" + value + "'");
       }
+    }
+  }
+
+  /** --ui: HOST:PORT, or "off" (null: no page, no store). */
+  static final class UiConverter implements CommandLine.ITypeConverter<InetSocketAddress> {
+    @Override
+    public InetSocketAddress convert(String value) {
+      return value.equalsIgnoreCase("off") ? null : new HostPortConverter().convert(value);
     }
   }
 

@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>java -cp bench/target/memspan-bench.jar io.memspan.bench.collector.IngestBench \
  *     [--jar collector/target/memspan-collector.jar] [--protocol http|grpc] [--senders 8]
- *     [--warmup 10] [--seconds 30] [--batch 512] [--collector-heap 512m]</pre>
+ *     [--warmup 10] [--seconds 30] [--batch 512] [--collector-heap 512m] [--ui off]</pre>
+ *
+ * {@code --ui off} runs the collector without its page and embedded store, so only the ingest path
+ * (receive, decode, spool, fsync, acknowledge) uses its CPU.
  */
 public final class IngestBench {
   public static void main(String[] args) throws Exception {
@@ -44,6 +47,7 @@ public final class IngestBench {
     int seconds = 30;
     int batch = 512;
     String heap = "512m";
+    String ui = "127.0.0.1:0";
     for (int i = 0; i < args.length; i += 2) {
       String v = args[i + 1];
       switch (args[i]) {
@@ -54,6 +58,7 @@ public final class IngestBench {
         case "--seconds" -> seconds = Integer.parseInt(v);
         case "--batch" -> batch = Integer.parseInt(v);
         case "--collector-heap" -> heap = v;
+        case "--ui" -> ui = v;
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -61,7 +66,7 @@ public final class IngestBench {
     Path ports = work.resolve("ports");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process collector = new ProcessBuilder(java, "-Xmx" + heap, "-Xms" + heap, "-jar", jar,
-        "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--ui", "127.0.0.1:0",
+        "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--ui", ui,
         "--spool", work.resolve("spool").toString(), "--spool-max-bytes", "4GiB", "--ports-file", ports.toString())
         .redirectErrorStream(true).redirectOutput(work.resolve("collector.log").toFile()).start();
     try {
@@ -148,7 +153,8 @@ public final class IngestBench {
       Arrays.sort(all);
       double secs = elapsed / 1e9;
       System.out.printf(Locale.ROOT,
-          "collector ingest (%s, %d senders, batches of %d spans, durable spool with fsync, collector -Xmx%s):%n"
+          "collector ingest (%s, %d senders, batches of %d spans, durable spool with fsync, collector -Xmx%s, "
+              + (ui.equals("off") ? "--ui off: no store" : "embedded store fed") + "):%n"
               + "  acknowledged %.0f spans/s (%d batches in %.1f s, %d failed)%n"
               + "  ack latency ms: p50 %.2f  p90 %.2f  p99 %.2f  max %.2f%n"
               + "  collector RSS: avg %d MiB, max %d MiB; CPU: collector %.2f cores, exporting client %.2f cores%n"
