@@ -78,7 +78,8 @@ public final class Doctor {
     Finding tracefs = Tracefs.check(mountPoints);
     add.accept(tracefs);
     if (tracefs.failed()) {
-      add.accept(Finding.warn("tracepoints", "not checked: tracefs is not readable"));
+      add.accept(Finding.warn("tracepoint (all " + Tracefs.TRACEPOINTS.size() + ")",
+          "not checked: tracefs is not readable"));
     } else {
       Path root = Path.of(mountPoints.get(0));
       for (String tp : Tracefs.TRACEPOINTS) {
