@@ -1,6 +1,8 @@
 package io.memspan.collector.forward;
 
+import io.netty.handler.ssl.SslContextBuilder;
 import java.time.Duration;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * How forwarders talk to their upstreams.
@@ -10,17 +12,28 @@ import java.time.Duration;
  * @param gzip compress request bodies (HTTP Content-Encoding, gRPC message compression)
  * @param maxRetryAfter longest Retry-After / RetryInfo delay honoured as given; longer ones are cut
  *     to this, so a misconfigured upstream cannot park a forwarder for days
+ * @param trust the certificates an {@code https://} upstream must chain to; null means the JVM's
+ *     default trust store ({@code cacerts}, or {@code -Djavax.net.ssl.trustStore=...})
  */
 public record ForwarderOptions(
-    Duration connectTimeout, Duration requestTimeout, boolean gzip, Duration maxRetryAfter) {
+    Duration connectTimeout,
+    Duration requestTimeout,
+    boolean gzip,
+    Duration maxRetryAfter,
+    TrustManagerFactory trust) {
 
   static final String USER_AGENT = "memspan-collector";
 
   public static ForwarderOptions defaults() {
-    return new ForwarderOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), true, Duration.ofMinutes(5));
+    return new ForwarderOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), true, Duration.ofMinutes(5), null);
   }
 
   long clampRetryDelay(long millis) {
     return Math.max(0, Math.min(millis, maxRetryAfter.toMillis()));
+  }
+
+  /** A TLS client context that verifies the upstream's certificate chain and host name. */
+  SslContextBuilder tlsClient() {
+    return SslContextBuilder.forClient().trustManager(trust).endpointIdentificationAlgorithm("HTTPS");
   }
 }

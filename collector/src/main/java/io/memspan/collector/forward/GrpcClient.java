@@ -28,7 +28,6 @@ import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -64,7 +63,7 @@ final class GrpcClient implements AutoCloseable {
     this.endpoint = endpoint;
     this.options = options;
     this.group = Transport.newGroup(sinkName);
-    SslContext ssl = endpoint.tls() ? tls() : null;
+    SslContext ssl = endpoint.tls() ? tls(options) : null;
     this.bootstrap =
         new Bootstrap()
             .group(group)
@@ -193,9 +192,9 @@ final class GrpcClient implements AutoCloseable {
     Transport.shutdown(group);
   }
 
-  private static SslContext tls() {
+  private static SslContext tls(ForwarderOptions options) {
     try {
-      return SslContextBuilder.forClient()
+      return options.tlsClient()
           .applicationProtocolConfig(
               new ApplicationProtocolConfig(
                   ApplicationProtocolConfig.Protocol.ALPN,

@@ -22,7 +22,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.AttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -59,7 +58,7 @@ final class Http1Client implements AutoCloseable {
     this.endpoint = endpoint;
     this.options = options;
     this.group = Transport.newGroup(sinkName);
-    SslContext ssl = endpoint.tls() ? clientTls() : null;
+    SslContext ssl = endpoint.tls() ? tls(options) : null;
     this.bootstrap =
         new Bootstrap()
             .group(group)
@@ -197,9 +196,9 @@ final class Http1Client implements AutoCloseable {
     return out.toByteArray();
   }
 
-  static SslContext clientTls() {
+  private static SslContext tls(ForwarderOptions options) {
     try {
-      return SslContextBuilder.forClient().build();
+      return options.tlsClient().build();
     } catch (SSLException e) {
       throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
     }

@@ -31,8 +31,18 @@ final class GrpcReceiver implements AutoCloseable {
   final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
   /** Failures to answer with, in order; a null-free queue of gRPC errors or responses. */
   final ConcurrentLinkedQueue<Object> script = new ConcurrentLinkedQueue<>();
+  private final io.grpc.ServerCredentials tls;
   private Server server;
   private int port;
+
+  GrpcReceiver() {
+    this(null);
+  }
+
+  /** With {@code tls}, a gRPC-over-TLS upstream (h2 negotiated by ALPN). */
+  GrpcReceiver(io.grpc.ServerCredentials tls) {
+    this.tls = tls;
+  }
 
   GrpcReceiver start() throws IOException, InterruptedException {
     return start(0);
@@ -54,7 +64,8 @@ final class GrpcReceiver implements AutoCloseable {
   }
 
   private GrpcReceiver bind(int wantedPort) throws IOException {
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", wantedPort))
+    InetSocketAddress address = new InetSocketAddress("127.0.0.1", wantedPort);
+    server = (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls))
         .addService(new TraceServiceGrpc.TraceServiceImplBase() {
           @Override
           public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> out) {

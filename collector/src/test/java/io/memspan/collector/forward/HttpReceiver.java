@@ -60,8 +60,18 @@ final class HttpReceiver implements AutoCloseable {
   final AtomicInteger connections = new AtomicInteger();
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
   private final ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final io.netty.handler.ssl.SslContext tls;
   private Channel server;
   private int port;
+
+  HttpReceiver() {
+    this(null);
+  }
+
+  /** With {@code tls}, an HTTPS upstream. */
+  HttpReceiver(io.netty.handler.ssl.SslContext tls) {
+    this.tls = tls;
+  }
 
   HttpReceiver start() throws InterruptedException {
     return start(0);
@@ -95,6 +105,9 @@ final class HttpReceiver implements AutoCloseable {
           protected void initChannel(SocketChannel ch) {
             connections.incrementAndGet();
             open.add(ch);
+            if (tls != null) {
+              ch.pipeline().addLast(tls.newHandler(ch.alloc()));
+            }
             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(16 << 20), new Handler());
           }
         })
@@ -154,6 +167,11 @@ final class HttpReceiver implements AutoCloseable {
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, a.contentType());
       }
       ctx.writeAndFlush(res);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close(); // e.g. a client that refused our certificate: expected in the TLS tests
     }
   }
 }
