@@ -20,7 +20,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -47,40 +49,58 @@ public final class Collector implements AutoCloseable {
 
   private Collector(CollectorConfig config) throws IOException, InterruptedException {
     this.config = config;
-    int cores = Runtime.getRuntime().availableProcessors();
-    loops = new EventLoops(Math.max(2, cores));
-    decoders = new DefaultEventExecutorGroup(Math.max(2, cores), new DefaultThreadFactory("collector-decode", true));
-    ingest = new Ingest(metrics, config.maxBodyBytes());
-    TokenCheck token = new TokenCheck(config.token());
-    HttpReceiver.Settings settings = new HttpReceiver.Settings(config.http(), config.requestTimeoutMillis(),
-        CollectorConfig.IDLE_CONNECTION_MILLIS);
-    http = new HttpReceiver(loops, decoders, settings, ingest, token, metrics);
-    grpc = new GrpcReceiver(loops, decoders, new HttpReceiver.Settings(config.grpc(), config.requestTimeoutMillis(),
-        CollectorConfig.IDLE_CONNECTION_MILLIS), ingest, token);
+    Deque<AutoCloseable> started = new ArrayDeque<>(); // stopped again, newest first, if a later step fails
+    try {
+      int cores = Runtime.getRuntime().availableProcessors();
+      loops = new EventLoops(Math.max(2, cores));
+      started.push(loops);
+      decoders = new DefaultEventExecutorGroup(Math.max(2, cores), new DefaultThreadFactory("collector-decode", true));
+      started.push(() -> decoders.shutdownGracefully(0, 1, TimeUnit.SECONDS));
+      ingest = new Ingest(metrics, config.maxBodyBytes());
+      TokenCheck token = new TokenCheck(config.token());
+      HttpReceiver.Settings settings = new HttpReceiver.Settings(config.http(), config.requestTimeoutMillis(),
+          CollectorConfig.IDLE_CONNECTION_MILLIS);
+      http = new HttpReceiver(loops, decoders, settings, ingest, token, metrics);
+      started.push(http);
+      grpc = new GrpcReceiver(loops, decoders, new HttpReceiver.Settings(config.grpc(), config.requestTimeoutMillis(),
+          CollectorConfig.IDLE_CONNECTION_MILLIS), ingest, token);
+      started.push(grpc);
 
-    spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), Spool.defaultSegmentBytes(config.spoolMaxBytes()), metrics);
-    ingest.ready(spool);
+      spool = Spool.open(config.spoolDir(), config.spoolMaxBytes(), Spool.defaultSegmentBytes(config.spoolMaxBytes()), metrics);
+      started.push(spool);
+      ingest.ready(spool);
 
-    // Without a page (--ui off) there is no one to read the store: a pure forwarding sidecar.
-    store = config.ui() == null ? null : new EmbeddedStore(config.storeCapacity(), metrics);
-    if (store != null) {
-      // The store lives in memory: it is refilled from the oldest spooled record at every start.
-      dispatchers.add(new SinkDispatcher(spool, store, metrics, false));
-    }
-    for (SpoolSink forwarder : Sinks.forwarders(config, metrics)) {
-      dispatchers.add(new SinkDispatcher(spool, forwarder, metrics, true));
-    }
-    dispatchers.forEach(SinkDispatcher::start);
+      // Without a page (--ui off) there is no one to read the store: a pure forwarding sidecar.
+      store = config.ui() == null ? null : new EmbeddedStore(config.storeCapacity(), metrics);
+      if (store != null) {
+        // The store lives in memory: it is refilled from the oldest spooled record at every start.
+        dispatchers.add(new SinkDispatcher(spool, store, metrics, false));
+      }
+      for (SpoolSink forwarder : Sinks.forwarders(config, metrics)) {
+        dispatchers.add(new SinkDispatcher(spool, forwarder, metrics, true));
+      }
+      dispatchers.forEach(SinkDispatcher::start);
+      dispatchers.forEach(d -> started.push(() -> d.stop(0)));
 
-    if (config.ui() != null) {
-      ui = new UiServer(config.ui(), store, config.token());
-      ui.start();
-    } else {
-      ui = null;
+      if (config.ui() != null) {
+        ui = new UiServer(config.ui(), store, config.token());
+        ui.start();
+      } else {
+        ui = null;
+      }
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      for (AutoCloseable c : started) {
+        try {
+          c.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
     }
   }
 
-  /** Starts a collector; on failure everything already started is stopped again. */
+  /** Starts a collector. */
   public static Collector start(CollectorConfig config) throws IOException, InterruptedException {
     return new Collector(config);
   }

@@ -51,6 +51,16 @@ class CollectorMainTest {
         "--http", "127.0.0.1:0", "--grpc", "127.0.0.1:0", "--ui", ":0");
   }
 
+  @Test
+  void anAddressInUseFailsTheStartWithExitOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Run r = run("--http", "127.0.0.1:" + taken.getLocalPort(), "--grpc", "127.0.0.1:0", "--ui", "127.0.0.1:0",
+          "--spool", dir.resolve("spool").toString());
+      assertEquals(1, r.exit(), r.err());
+      assertTrue(r.err().contains("Address already in use"), r.err());
+    }
+  }
+
   private static void assertBad(String expected, String... args) {
     Run r = run(args);
     assertEquals(2, r.exit(), r.err());

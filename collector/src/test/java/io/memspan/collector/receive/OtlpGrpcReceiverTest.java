@@ -79,6 +79,10 @@ class OtlpGrpcReceiverTest {
 
   /** A raw unary call, so the test can send bytes that are not a valid message. */
   private Status callRaw(byte[] message, Metadata headers) {
+    return callRaw(message, headers, CallOptions.DEFAULT);
+  }
+
+  private Status callRaw(byte[] message, Metadata headers, CallOptions options) {
     MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
       @Override
       public InputStream stream(byte[] value) {
@@ -99,7 +103,7 @@ class OtlpGrpcReceiverTest {
         .setFullMethodName("opentelemetry.proto.collector.trace.v1.TraceService/Export")
         .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
     ClientCall<byte[], byte[]> call = io.grpc.ClientInterceptors.intercept(channel,
-        MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(export, CallOptions.DEFAULT.withDeadlineAfter(20, TimeUnit.SECONDS));
+        MetadataUtils.newAttachHeadersInterceptor(headers)).newCall(export, options.withDeadlineAfter(20, TimeUnit.SECONDS));
     try {
       ClientCalls.blockingUnaryCall(call, message);
       return Status.OK;
@@ -153,9 +157,14 @@ class OtlpGrpcReceiverTest {
     assertEquals(Status.Code.RESOURCE_EXHAUSTED, tooLarge.getCode());
     assertTrue(tooLarge.getDescription().contains("larger than the limit of 1048576 bytes"), tooLarge.getDescription());
 
+    // 4 MiB of zeros gzip (grpc-encoding: gzip) to a few KiB: small on the wire, a bomb inflated.
+    Status bomb = callRaw(new byte[4 << 20], bearer(TOKEN), CallOptions.DEFAULT.withCompression("gzip"));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, bomb.getCode());
+    assertTrue(bomb.getDescription().contains("inflates to more than the limit"), bomb.getDescription());
+
     // The connection still serves after the refusals.
     assertEquals(Status.Code.OK, callRaw(empty.toByteArray(), bearer(TOKEN)).getCode());
-    assertEquals(1, collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "too_large"));
+    assertEquals(2, collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "too_large"));
     assertEquals(1, collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "malformed"));
   }
 
