@@ -178,9 +178,10 @@ class PageBrowserTest {
           .setAttribute(SpanAttributes.KERNEL_SOURCE, "bcc")
           .startSpan();
       if (op.mmapBytes > 0) {
+        // as the agent sends a syscall: the tracepoint's argument names, the kernel's numbers
         s.addEvent("mmap", Attributes.builder()
-            .put("addr", "0x0").put("len", op.mmapBytes).put("prot", "PROT_READ|PROT_WRITE")
-            .put("flags", "MAP_PRIVATE|MAP_ANONYMOUS").put("ret", "0x7f3a5c000000").build(),
+            .put("addr", 0L).put("len", op.mmapBytes).put("prot", 3L).put("flags", 0x22L).put("fd", -1L)
+            .put("off", 0L).put("ret", 0x7f3a5c000000L).build(),
             op.start + 40_000, TimeUnit.NANOSECONDS);
         mmapSpanId = s.getSpanContext().getSpanId();
       }
@@ -321,7 +322,8 @@ class PageBrowserTest {
     assertEquals("ByteBuffer.allocateDirect", driver.findElement(By.id("detail-name")).getText());
     WebElement event = driver.findElement(By.cssSelector("#detail-events tr.event"));
     assertEquals("mmap", event.findElement(By.cssSelector(".ev-name")).getText());
-    assertEquals("addr=0x0 len=1048576 prot=PROT_READ|PROT_WRITE flags=MAP_PRIVATE|MAP_ANONYMOUS ret=0x7f3a5c000000",
+    assertEquals("addr=0x0 len=1048576 prot=PROT_READ|PROT_WRITE flags=MAP_PRIVATE|MAP_ANONYMOUS fd=-1 off=0 "
+        + "ret=0x7f3a5c000000",
         event.findElement(By.cssSelector(".args")).getText().replaceAll("\\s+", " "), "arguments in call order");
     assertTrue(driver.findElement(By.id("detail")).getText().contains("1.0 MiB"), "mmap bytes figure");
 

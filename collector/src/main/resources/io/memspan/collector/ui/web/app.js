@@ -528,7 +528,8 @@
     if (s.events.length) {
       const body = el('tbody');
       for (const ev of s.events) {
-        const args = Object.entries(ev.attributes || {}).sort(byCallOrder).map(([k, v]) => `${k}=${fmtValue(v)}`).join('  ');
+        const args = Object.entries(ev.attributes || {}).sort(byCallOrder)
+          .map(([k, v]) => `${k}=${fmtArg(ev.name, k, v)}`).join('  ');
         body.appendChild(el('tr', { class: 'event' },
           el('td', { class: 'num' }, `+${duration(Math.max(0, ev.timeUnixNano - s.startUnixNano))}`),
           el('td', { class: 'ev-name' }, ev.name),
@@ -555,8 +556,49 @@
   }
 
   // Exporters may sort attributes by name (the OTel SDK does); a syscall reads best in call order.
-  const ARG_ORDER = ['addr', 'address', 'old_addr', 'old_address', 'old_len', 'old_size', 'new_len', 'new_size',
-    'len', 'length', 'size', 'prot', 'flags', 'fd', 'off', 'offset', 'pgoff', 'advice', 'behavior', 'brk'];
+  const ARG_ORDER = ['addr', 'address', 'start', 'old_addr', 'old_address', 'old_len', 'old_size', 'new_len', 'new_size',
+    'len', 'len_in', 'length', 'size', 'prot', 'flags', 'fd', 'off', 'offset', 'pgoff', 'new_addr', 'advice', 'behavior',
+    'brk'];
+
+  // The agent sends a syscall's arguments as the kernel saw them (numbers); say them as a man page does.
+  const PROT = [[1, 'PROT_READ'], [2, 'PROT_WRITE'], [4, 'PROT_EXEC']];
+  const MAP = [[0x01, 'MAP_SHARED'], [0x02, 'MAP_PRIVATE'], [0x10, 'MAP_FIXED'], [0x20, 'MAP_ANONYMOUS'],
+    [0x100, 'MAP_GROWSDOWN'], [0x800, 'MAP_DENYWRITE'], [0x1000, 'MAP_EXECUTABLE'], [0x2000, 'MAP_LOCKED'],
+    [0x4000, 'MAP_NORESERVE'], [0x8000, 'MAP_POPULATE'], [0x10000, 'MAP_NONBLOCK'], [0x20000, 'MAP_STACK'],
+    [0x40000, 'MAP_HUGETLB'], [0x100000, 'MAP_FIXED_NOREPLACE']];
+  const MREMAP = [[1, 'MREMAP_MAYMOVE'], [2, 'MREMAP_FIXED'], [4, 'MREMAP_DONTUNMAP']];
+  const MADV = { 0: 'MADV_NORMAL', 1: 'MADV_RANDOM', 2: 'MADV_SEQUENTIAL', 3: 'MADV_WILLNEED', 4: 'MADV_DONTNEED',
+    8: 'MADV_FREE', 9: 'MADV_REMOVE', 10: 'MADV_DONTFORK', 11: 'MADV_DOFORK', 12: 'MADV_MERGEABLE',
+    13: 'MADV_UNMERGEABLE', 14: 'MADV_HUGEPAGE', 15: 'MADV_NOHUGEPAGE', 16: 'MADV_DONTDUMP', 17: 'MADV_DODUMP',
+    18: 'MADV_WIPEONFORK', 19: 'MADV_KEEPONFORK', 20: 'MADV_COLD', 21: 'MADV_PAGEOUT', 22: 'MADV_POPULATE_READ',
+    23: 'MADV_POPULATE_WRITE', 25: 'MADV_COLLAPSE' };
+  const ERRNO = { 1: 'EPERM', 9: 'EBADF', 11: 'EAGAIN', 12: 'ENOMEM', 13: 'EACCES', 14: 'EFAULT', 16: 'EBUSY',
+    19: 'ENODEV', 22: 'EINVAL', 75: 'EOVERFLOW' };
+  const POINTERS = new Set(['addr', 'address', 'start', 'old_addr', 'old_address', 'new_addr', 'brk']);
+  const RETURNS_POINTER = new Set(['mmap', 'mremap', 'brk']);
+
+  function bits(v, table, none) {
+    const names = [];
+    let rest = v;
+    for (const [bit, name] of table) if (v & bit) { names.push(name); rest &= ~bit; }
+    if (rest) names.push(`0x${rest.toString(16)}`);
+    return names.length ? names.join('|') : none;
+  }
+
+  function fmtArg(call, key, v) {
+    if (typeof v !== 'number' || !Number.isInteger(v)) return fmtValue(v);
+    const k = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
+    if (k === 'ret') {
+      if (v < 0 && v >= -4095) return `-${ERRNO[-v] || -v}`;
+      return RETURNS_POINTER.has(call) ? `0x${v.toString(16)}` : String(v);
+    }
+    if (POINTERS.has(k) && v >= 0) return `0x${v.toString(16)}`;
+    if (k === 'prot' && call === 'mmap') return bits(v, PROT, 'PROT_NONE');
+    if (k === 'flags' && call === 'mmap') return bits(v, MAP, '0');
+    if (k === 'flags' && call === 'mremap') return bits(v, MREMAP, '0');
+    if ((k === 'behavior' || k === 'advice') && call === 'madvise') return MADV[v] || String(v);
+    return String(v);
+  }
   function argRank(key) {
     const last = key.slice(key.lastIndexOf('.') + 1).toLowerCase();
     if (last === 'ret' || last === 'return' || last === 'result' || last === 'retval') return 1000;
