@@ -1,0 +1,59 @@
+package io.memspan.agent.it;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import net.bytebuddy.ByteBuddy;
+
+/**
+ * An application that brings its own (older) Netty, OpenTelemetry SDK, ByteBuddy and JNA, and
+ * prints which jar each came from and that each works. Run by {@link ClashingLibrariesIT} with
+ * and without the agent; its output must not change.
+ */
+public final class ClashApp {
+  private ClashApp() {}
+
+  /** libc through the application's own JNA. */
+  public interface CLib extends Library {
+    int getpid();
+  }
+
+  public static void main(String[] args) throws Exception {
+    ByteBuf buf = Unpooled.copiedBuffer("netty says hi", StandardCharsets.UTF_8);
+    System.out.println("netty " + jarOf(Unpooled.class) + " " + buf.toString(StandardCharsets.UTF_8));
+
+    SdkTracerProvider tracing = SdkTracerProvider.builder().build();
+    Span span = tracing.get("clash").spanBuilder("work").startSpan();
+    span.end();
+    System.out.println("otel " + jarOf(SdkTracerProvider.class) + " span valid="
+        + span.getSpanContext().isValid());
+    tracing.close();
+
+    Class<?> made = new ByteBuddy().subclass(Object.class).name("clash.Made").make()
+        .load(ClashApp.class.getClassLoader()).getLoaded();
+    System.out.println("bytebuddy " + jarOf(ByteBuddy.class) + " made " + made.getName());
+
+    CLib libc = Native.load("c", CLib.class);
+    System.out.println("jna " + jarOf(Native.class) + " getpid ok="
+        + (libc.getpid() == ProcessHandle.current().pid()));
+
+    List<Integer> list = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      list.add(i);
+    }
+    System.out.println("list " + list.size());
+    Thread.sleep(Long.parseLong(args.length > 0 ? args[0] : "0"));
+  }
+
+  private static String jarOf(Class<?> c) throws Exception {
+    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).getFileName()
+        .toString();
+  }
+}

@@ -1,0 +1,127 @@
+package io.memspan.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.memspan.agent.testing.OtlpHttpReceiver;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shaded agent jar next to an application that has its own, different Netty (4.1),
+ * OpenTelemetry SDK (1.55), ByteBuddy (1.14) and JNA (5.13): the application runs unchanged
+ * (byte-identical output, its own versions loaded) and the agent still exports over OTLP.
+ */
+class ClashingLibrariesIT {
+  private static final Path AGENT_JAR = Path.of("target", "memspan-agent.jar");
+  private static final Path APP_LIBS = Path.of("target", "clash-app-lib");
+
+  @Test
+  void shadedJarRelocatesItsLibrariesAndCarriesNoNettyNatives() throws Exception {
+    try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
+      List<String> names = jar.stream().map(e -> e.getName()).toList();
+      assertTrue(names.contains("io/memspan/agent/loader/AgentEntry.class"));
+      assertEquals("io.memspan.agent.loader.AgentEntry",
+          jar.getManifest().getMainAttributes().getValue("Premain-Class"));
+      for (String n : names) {
+        assertFalse(n.startsWith("io/netty/") || n.startsWith("io/opentelemetry/")
+            || n.startsWith("net/bytebuddy/"), "not relocated: " + n);
+        assertFalse(n.startsWith("META-INF/native/"), "native library in the agent: " + n);
+      }
+      assertTrue(names.contains("io/memspan/shaded/netty/channel/nio/NioIoHandler.class"));
+      assertTrue(names.contains(
+          "META-INF/services/io.memspan.shaded.otel.sdk.common.export.HttpSenderProvider"));
+      String provider = new String(jar.getInputStream(jar.getEntry(
+          "META-INF/services/io.memspan.shaded.otel.sdk.common.export.GrpcSenderProvider"))
+          .readAllBytes(), StandardCharsets.UTF_8).trim();
+      assertEquals("io.memspan.agent.export.netty.NettyGrpcSenderProvider", provider);
+    }
+  }
+
+  @Test
+  void applicationKeepsItsOwnLibrariesAndTheAgentStillExports(@TempDir Path tmp)
+      throws Exception {
+    try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
+      assumeTrue(jar.getEntry("io/memspan/agent/MemspanAgent.class") != null,
+          "the agent runtime (MemspanAgent) is not in this build yet");
+    }
+    List<String> base = javaCommand();
+    Result plain = run(base, List.of(), tmp.resolve("plain"));
+    assertEquals(0, plain.exit, plain.err);
+    String out = plain.out;
+    assertTrue(out.contains("netty netty-buffer-4.1.118.Final.jar netty says hi"), out);
+    assertTrue(out.contains("otel opentelemetry-sdk-trace-1.55.0.jar span valid=true"), out);
+    assertTrue(out.contains("bytebuddy byte-buddy-1.14.18.jar made clash.Made"), out);
+    assertTrue(out.contains("jna jna-5.13.0.jar getpid ok=true"), out);
+
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      Result agent = run(base, List.of(
+          "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=memspan.kernel=off",
+          "-Dotel.exporter.otlp.endpoint=" + rx.endpoint(),
+          "-Dotel.metric.export.interval=200",
+          "-Dotel.bsp.schedule.delay=100",
+          "-Dotel.service.name=clash-app"), tmp.resolve("agent"));
+      assertEquals(0, agent.exit, agent.err);
+      assertEquals(out, agent.out, "the application's output changed under the agent");
+      assertFalse(agent.err.contains("memspan: disabled"), agent.err);
+      rx.awaitMetric(m -> m.getName().startsWith("memspan."), Duration.ofSeconds(15));
+      KeyValue service = rx.metricRequests().get(0).body().getResourceMetrics(0).getResource()
+          .getAttributesList().stream().filter(kv -> kv.getKey().equals("service.name"))
+          .findFirst().orElseThrow();
+      assertEquals("clash-app", service.getValue().getStringValue());
+    }
+  }
+
+  private static List<String> javaCommand() throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    if (Runtime.version().feature() >= 24) {
+      cmd.add("--enable-native-access=ALL-UNNAMED");
+      cmd.add("--sun-misc-unsafe-memory-access=allow");
+    }
+    // The application's own ByteBuddy 1.14 needs this on JDKs newer than it knows; the agent's
+    // relocated copy reads its own, relocated, property and is not affected.
+    cmd.add("-Dnet.bytebuddy.experimental=true");
+    String libs;
+    try (Stream<Path> s = Files.list(APP_LIBS)) {
+      libs = s.map(p -> p.toAbsolutePath().toString()).sorted()
+          .collect(Collectors.joining(File.pathSeparator));
+    }
+    cmd.add("-cp");
+    cmd.add(Path.of("target", "test-classes").toAbsolutePath() + File.pathSeparator + libs);
+    return cmd;
+  }
+
+  private record Result(int exit, String out, String err) {}
+
+  private static Result run(List<String> base, List<String> extra, Path dir) throws Exception {
+    Files.createDirectories(dir);
+    List<String> cmd = new ArrayList<>(base);
+    cmd.addAll(1, extra);
+    cmd.add(ClashApp.class.getName());
+    cmd.add("3000");
+    Path out = dir.resolve("out.txt");
+    Path err = dir.resolve("err.txt");
+    Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+        .start();
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("application did not finish: " + Files.readString(err));
+    }
+    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+  }
+}
