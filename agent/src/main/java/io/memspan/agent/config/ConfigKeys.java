@@ -66,6 +66,9 @@ public final class ConfigKeys {
   public static final String EXPORT_INFLIGHT = "memspan.export.inflight";
   public static final int EXPORT_INFLIGHT_DEFAULT = 4;
 
+  /** Let the OpenTelemetry SDK's own log lines (one per failed export) through to stderr. */
+  public static final String DEBUG = "memspan.debug";
+
   // ---- OpenTelemetry SDK environment variables (same names, same meaning) ----
 
   public static final String SERVICE_NAME = "otel.service.name";

@@ -100,7 +100,7 @@ public final class Exporters {
 
     // Failures are counted and summarised by memspan; the SDK's own log lines would land in
     // the application's stderr, once per failed batch.
-    if (!config.bool("memspan.debug", false)) {
+    if (!config.bool(ConfigKeys.DEBUG, false)) {
       SDK_LOGGER.setLevel(Level.OFF);
     }
 

@@ -157,6 +157,12 @@ public final class OtlpHttpReceiver extends ReceivedOtlp implements AutoCloseabl
       HttpUtil.setKeepAlive(res, HttpUtil.isKeepAlive(req));
       ctx.writeAndFlush(res);
     }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that does not trust us, or goes away: nothing to answer.
+      ctx.close();
+    }
   }
 
   @Override
