@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.example.clash.ClashApp;
 import io.memspan.agent.testing.OtlpHttpReceiver;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import java.io.File;
@@ -70,7 +71,8 @@ class ClashingLibrariesIT {
 
     try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
       Result agent = run(base, List.of(
-          "-javaagent:" + AGENT_JAR.toAbsolutePath() + "=memspan.kernel=off",
+          "-javaagent:" + AGENT_JAR.toAbsolutePath()
+              + "=memspan.kernel=off,memspan.instrument=premain,memspan.sample.rate=1",
           "-Dotel.exporter.otlp.endpoint=" + rx.endpoint(),
           "-Dotel.metric.export.interval=200",
           "-Dotel.bsp.schedule.delay=100",
@@ -78,6 +80,16 @@ class ClashingLibrariesIT {
       assertEquals(0, agent.exit, agent.err);
       assertEquals(out, agent.out, "the application's output changed under the agent");
       assertFalse(agent.err.contains("memspan: disabled"), agent.err);
+      // Spans of the application's own list growing, attributed to its line of code.
+      assertTrue(rx.spans().stream().anyMatch(sp -> sp.getName().equals("ArrayList.grow")
+          && sp.getAttributesList().stream().anyMatch(kv ->
+              kv.getKey().equals("code.function.name")
+                  && kv.getValue().getStringValue().equals(ClashApp.class.getName() + ".main"))),
+          "no ArrayList.grow span from ClashApp.main among " + rx.spans().stream()
+              .map(sp -> sp.getName() + sp.getAttributesList().stream()
+                  .filter(kv -> kv.getKey().startsWith("code.function"))
+                  .map(kv -> kv.getValue().getStringValue()).toList()).toList()
+              + "; " + agent.err);
       rx.awaitMetric(m -> m.getName().startsWith("memspan."), Duration.ofSeconds(15));
       KeyValue service = rx.metricRequests().get(0).body().getResourceMetrics(0).getResource()
           .getAttributesList().stream().filter(kv -> kv.getKey().equals("service.name"))
