@@ -2,6 +2,7 @@ package io.memspan.collector;
 
 import io.memspan.collector.ops.Log;
 import io.memspan.collector.ops.Metrics;
+import io.memspan.collector.receive.BodyBudget;
 import io.memspan.collector.receive.EventLoops;
 import io.memspan.collector.receive.GrpcReceiver;
 import io.memspan.collector.receive.HttpReceiver;
@@ -47,7 +48,7 @@ public final class Collector implements AutoCloseable {
   private final UiServer ui;
   private boolean closed;
 
-  private Collector(CollectorConfig config) throws IOException, InterruptedException {
+  private Collector(CollectorConfig config, BodyBudget bodies) throws IOException, InterruptedException {
     this.config = config;
     Deque<AutoCloseable> started = new ArrayDeque<>(); // stopped again, newest first, if a later step fails
     try {
@@ -56,7 +57,7 @@ public final class Collector implements AutoCloseable {
       started.push(loops);
       decoders = new DefaultEventExecutorGroup(Math.max(2, cores), new DefaultThreadFactory("collector-decode", true));
       started.push(() -> decoders.shutdownGracefully(0, 1, TimeUnit.SECONDS));
-      ingest = new Ingest(metrics, config.maxBodyBytes());
+      ingest = new Ingest(metrics, config.maxBodyBytes(), bodies);
       TokenCheck token = new TokenCheck(config.token());
       HttpReceiver.Settings settings = new HttpReceiver.Settings(config.http(), config.requestTimeoutMillis(),
           CollectorConfig.IDLE_CONNECTION_MILLIS);
@@ -102,7 +103,12 @@ public final class Collector implements AutoCloseable {
 
   /** Starts a collector. */
   public static Collector start(CollectorConfig config) throws IOException, InterruptedException {
-    return new Collector(config);
+    return new Collector(config, BodyBudget.forHeap());
+  }
+
+  /** Starts a collector whose request bodies together may hold at most {@code bodies} (tests). */
+  static Collector start(CollectorConfig config, BodyBudget bodies) throws IOException, InterruptedException {
+    return new Collector(config, bodies);
   }
 
   public InetSocketAddress httpAddress() {

@@ -40,6 +40,7 @@ final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
   private boolean gzip;
   private boolean finished; // a response (or refusal) has been sent
   private ScheduledFuture<?> deadline;
+  private long held; // bytes of the body budget this stream holds
 
   GrpcExportHandler(Ingest ingest, TokenCheck token, Executor decoders, long timeoutMillis) {
     this.ingest = ingest;
@@ -63,6 +64,8 @@ final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
   public void handlerRemoved(ChannelHandlerContext ctx) {
     deadline.cancel(false);
     body.release();
+    ingest.bodies().release(held);
+    held = 0;
   }
 
   @Override
@@ -84,6 +87,12 @@ final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
               "request message larger than the limit of " + ingest.maxBodyBytes() + " bytes"));
           return;
         }
+        if (!ingest.bodies().tryReserve(content.readableBytes())) {
+          refuse(ctx, ingest.reject(RejectReason.OVERLOADED,
+              "collector is overloaded: too many request bodies in progress; retry later"));
+          return;
+        }
+        held += content.readableBytes();
         body.addComponent(true, content.retain());
         if (d.isEndStream()) {
           onEnd(ctx);

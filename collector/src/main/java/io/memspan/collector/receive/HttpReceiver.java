@@ -60,6 +60,7 @@ public final class HttpReceiver implements AutoCloseable {
                 .addLast("idle-close", new IdleCloser())
                 .addLast("stall", guard)
                 .addLast("codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+                .addLast("budget", new BudgetedBodies(ingest))
                 .addLast("aggregate", new LimitedAggregator(max, ingest))
                 .addLast("complete", new ChannelInboundHandlerAdapter() {
                   @Override
@@ -100,6 +101,53 @@ public final class HttpReceiver implements AutoCloseable {
       } else {
         super.userEventTriggered(ctx, evt);
       }
+    }
+  }
+
+  /**
+   * Takes each body chunk from the shared {@link BodyBudget} before it is aggregated; the request
+   * handler gives it back once it has copied the body. Out of budget: 503 and close.
+   */
+  static final class BudgetedBodies extends ChannelInboundHandlerAdapter {
+    private final Ingest ingest;
+    private final java.util.concurrent.atomic.AtomicLong held = new java.util.concurrent.atomic.AtomicLong();
+    private boolean refused;
+
+    BudgetedBodies(Ingest ingest) {
+      this.ingest = ingest;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      if (refused) {
+        io.netty.util.ReferenceCountUtil.release(msg);
+        return;
+      }
+      if (msg instanceof io.netty.handler.codec.http.HttpContent c) {
+        int n = c.content().readableBytes();
+        if (!ingest.bodies().tryReserve(n)) {
+          refused = true;
+          io.netty.util.ReferenceCountUtil.release(msg);
+          Rejected r = ingest.reject(RejectReason.OVERLOADED,
+              "collector is overloaded: too many request bodies in progress; retry later");
+          Log.warn("http_overloaded", "remote", ctx.channel().remoteAddress(), "budget_bytes", ingest.bodies().capacity());
+          ctx.writeAndFlush(HttpResponses.closing(HttpResponses.rejected(r, true))).addListener(ChannelFutureListener.CLOSE);
+          return;
+        }
+        held.addAndGet(n);
+      }
+      ctx.fireChannelRead(msg);
+    }
+
+    /** Gives back what this connection holds (its request body was copied out). Any thread. */
+    void releaseAll() {
+      ingest.bodies().release(held.getAndSet(0));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+      releaseAll();
+      super.channelInactive(ctx);
     }
   }
 

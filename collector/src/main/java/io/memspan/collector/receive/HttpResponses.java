@@ -37,7 +37,7 @@ final class HttpResponses {
     if (reason == RejectReason.UNAUTHENTICATED) {
       resp.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer");
     }
-    if (reason == RejectReason.SPOOL_BUSY || reason == RejectReason.NOT_READY) {
+    if (reason.httpStatus == 503) {
       resp.headers().set(HttpHeaderNames.RETRY_AFTER, "1");
     }
     return resp;

@@ -25,9 +25,14 @@ public final class Ingest {
   private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Spool spool; // null until recovered: requests before that are refused as not ready
 
-  public Ingest(Metrics metrics, int maxBodyBytes) {
+  private final BodyBudget bodies;
+
+  public Ingest(Metrics metrics, int maxBodyBytes, BodyBudget bodies) {
     this.metrics = metrics;
     this.maxBodyBytes = maxBodyBytes;
+    this.bodies = bodies;
+    metrics.gauge("memspan_collector_request_body_bytes", "Bytes of request bodies being read or decoded",
+        () -> bodies.capacity() - bodies.available());
     for (RejectReason r : RejectReason.values()) {
       rejected.put(r, metrics.counter("memspan_collector_rejected_requests_total",
           "Requests refused, by reason", "reason", r.label));
@@ -51,6 +56,11 @@ public final class Ingest {
 
   public boolean isReady() {
     return spool != null;
+  }
+
+  /** The bound on all request bodies held at once. */
+  public BodyBudget bodies() {
+    return bodies;
   }
 
   /** Largest accepted body, before and after decompression. */

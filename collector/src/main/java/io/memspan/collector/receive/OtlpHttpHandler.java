@@ -35,6 +35,18 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    try {
+      handle(ctx, req);
+    } finally {
+      // The aggregated body is released when this returns (its bytes were copied if needed).
+      HttpReceiver.BudgetedBodies budget = ctx.pipeline().get(HttpReceiver.BudgetedBodies.class);
+      if (budget != null) {
+        budget.releaseAll();
+      }
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
     boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (req.decoderResult().isFailure()) {
       Rejected r = ingest.reject(RejectReason.MALFORMED, "malformed HTTP request: " + req.decoderResult().cause());

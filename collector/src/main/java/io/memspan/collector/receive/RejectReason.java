@@ -15,6 +15,7 @@ public enum RejectReason {
   TIMEOUT("timeout", 408, GrpcStatus.DEADLINE_EXCEEDED),
   NOT_READY("not_ready", 503, GrpcStatus.UNAVAILABLE),
   SPOOL_BUSY("spool_busy", 503, GrpcStatus.UNAVAILABLE),
+  OVERLOADED("overloaded", 503, GrpcStatus.UNAVAILABLE),
   SPOOL_FAILED("spool_failed", 500, GrpcStatus.INTERNAL);
 
   public final String label;

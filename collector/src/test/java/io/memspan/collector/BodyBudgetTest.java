@@ -1,0 +1,69 @@
+package io.memspan.collector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memspan.collector.receive.BodyBudget;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Many large uploads at once get 503 instead of exhausting the heap, and the budget comes back. */
+class BodyBudgetTest {
+  @TempDir Path dir;
+
+  @Test
+  void concurrentLargeBodiesBeyondTheBudgetAreRefusedWith503() throws Exception {
+    BodyBudget budget = new BodyBudget(3L << 20); // 3 MiB for all bodies together
+    try (Collector collector = Collector.start(CollectorConfig.ephemeral(dir.resolve("spool")), budget)) {
+      int port = collector.httpAddress().getPort();
+      List<Socket> uploads = new ArrayList<>();
+      String refused = null;
+      try {
+        // Each connection starts an upload of 2 MiB and sends 1 MiB of it, then waits.
+        for (int i = 0; i < 4 && refused == null; i++) {
+          Socket s = new Socket("127.0.0.1", port);
+          uploads.add(s);
+          OutputStream out = s.getOutputStream();
+          out.write(("POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-protobuf\r\n"
+              + "Content-Length: " + (2 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+          out.write(new byte[1 << 20]);
+          out.flush();
+          Thread.sleep(300);
+          s.setSoTimeout(200);
+          try {
+            byte[] head = s.getInputStream().readNBytes(12);
+            if (head.length > 0) {
+              refused = new String(head, StandardCharsets.US_ASCII);
+            }
+          } catch (java.net.SocketTimeoutException stillReading) {
+            // accepted so far: the upload is in progress
+          }
+        }
+        assertEquals("HTTP/1.1 503", refused, "the fourth 1 MiB must exceed the 3 MiB budget");
+        assertTrue(collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "overloaded") == 1);
+      } finally {
+        for (Socket s : uploads) {
+          s.close();
+        }
+      }
+      // Closed connections give their share back: a normal export goes through again.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (budget.available() != budget.capacity() && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals(budget.capacity(), budget.available());
+      try (OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder()
+          .setEndpoint("http://127.0.0.1:" + port + "/v1/traces").build()) {
+        assertTrue(SdkClients.acked(exporter.export(SdkClients.spans("svc", "x", 10)), 20));
+      }
+      assertEquals(budget.capacity(), budget.available(), "a finished request holds nothing");
+    }
+  }
+}
