@@ -14,9 +14,9 @@ import net.bytebuddy.ByteBuddy;
 
 /**
  * An application that brings its own (older) Netty, OpenTelemetry SDK, ByteBuddy and JNA, and
- * prints which jar each came from and that each works. Run by {@code io.memspan.agent.it.ClashingLibrariesIT} with
- * and without the agent; its output must not change. Outside {@code io.memspan}, so the agent
- * attributes its list's growth to it.
+ * prints which jar each came from and that each works. Run by
+ * {@code io.memspan.agent.it.ClashingLibrariesIT} with and without the agent; its output must not
+ * change. Outside {@code io.memspan}, so the agent attributes its list's growth to it.
  */
 public final class ClashApp {
   private ClashApp() {}
