@@ -17,6 +17,10 @@ import java.nio.file.Path;
  */
 public final class AttachClient {
 
+  /** What the agent sets in the target once its probes are in (AgentRuntime). */
+  static final String PROBES_PROPERTY = "memspan.probes.installed";
+  static final long PROBES_WAIT_SECONDS = 60;
+
   private AttachClient() {}
 
   public static void main(String[] args) {
@@ -51,8 +55,14 @@ public final class AttachClient {
       String command = vm.getSystemProperties().getProperty("sun.java.command", "?");
       String version = vm.getSystemProperties().getProperty("java.version", "?");
       vm.loadAgent(jar.toString(), options);
+      String probes = awaitProbes(vm);
+      if (probes == null) {
+        System.err.println("memspan attach: the agent loaded into process " + pid + " but installed"
+            + " no probes within " + PROBES_WAIT_SECONDS + " s; it says why on that process's stderr");
+        return 1;
+      }
       System.out.println("memspan attach: agent loaded into process " + pid + " (java " + version
-          + ", " + firstWord(command) + ")");
+          + ", " + firstWord(command) + "), probes: " + probes);
       return 0;
     } catch (AgentInitializationException e) {
       System.err.println("memspan attach: the agent started in process " + pid
@@ -67,6 +77,26 @@ public final class AttachClient {
         vm.detach();
       } catch (IOException ignored) {
         // The target may have exited; nothing to release on our side.
+      }
+    }
+  }
+
+  /**
+   * The probes the agent reports installed (its system property), polled because it may install
+   * them on a background thread; null when none appeared in time.
+   */
+  private static String awaitProbes(VirtualMachine vm) throws IOException {
+    long deadline = System.nanoTime() + PROBES_WAIT_SECONDS * 1_000_000_000L;
+    while (true) {
+      String probes = vm.getSystemProperties().getProperty(PROBES_PROPERTY);
+      if (probes != null || System.nanoTime() > deadline) {
+        return probes;
+      }
+      try {
+        Thread.sleep(200);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return null;
       }
     }
   }

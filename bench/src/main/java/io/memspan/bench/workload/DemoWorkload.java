@@ -16,7 +16,7 @@ import java.util.List;
 public final class DemoWorkload {
 
   static final int DEFAULT_LINES = 200_000;
-  static final int DEFAULT_ROUNDS = 3;
+  static final int DEFAULT_ROUNDS = 2;
   static final int DIRECT_BYTES = 64 << 20;
   static final int MAPPED_BYTES = 32 << 20;
 
