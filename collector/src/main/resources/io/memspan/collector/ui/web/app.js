@@ -114,10 +114,20 @@
     return `rgb(${c[0]},${c[1]},${c[2]})`;
   }
 
+  // 'java.util.concurrent.ConcurrentHashMap' -> ['ConcurrentHashMap', 'java.util.concurrent']
+  function splitQualified(name) {
+    const i = name.lastIndexOf('.');
+    return i <= 0 ? [name, ''] : [name.slice(i + 1), name.slice(0, i)];
+  }
+
   function siteLabel(site) {
-    const fn = site.function || '(unknown function)';
+    if (!site.function) return { fn: '(unknown function)', pkg: '', where: site.file || '' };
+    // 'io.acme.Index.post' -> 'Index.post' in 'io.acme'
+    const [method, owner] = splitQualified(site.function);
+    const [cls, pkg] = splitQualified(owner);
+    const fn = cls ? `${cls}.${method}` : method;
     const where = site.file ? `${site.file}${site.line ? `:${site.line}` : ''}` : '';
-    return { fn, where };
+    return { fn, pkg, where };
   }
 
   // ---------- data ----------
@@ -277,7 +287,9 @@
   function renderTimeline() {
     const host = $('timeline');
     clear(host);
-    const threads = state.threads;
+    // The threads that paid the most come first: a short-lived pool thread rarely matters most.
+    const threads = [...state.threads].sort((a, b) => b.faults - a.faults || b.totalOps - a.totalOps
+      || a.threadName.localeCompare(b.threadName) || a.tid - b.tid);
     if (!threads.length) {
       host.appendChild(el('p', { class: 'sub' }, 'No operations recorded in this range.'));
       return;
@@ -436,11 +448,14 @@
       return;
     }
     for (const s of rows) {
-      const { fn, where } = siteLabel(s.site);
+      const { fn, pkg, where } = siteLabel(s.site);
+      const [typeName, typePkg] = splitQualified(s.site.structureType || '?');
       const a = s.advice;
       const tr = el('tr', { dataset: { type: s.site.structureType, fn: s.site.function, line: s.site.line } },
-        el('td', { class: 'type' }, s.site.structureType || '?'),
-        el('td', null, el('div', { class: 'fn' }, fn), where ? el('div', { class: 'file' }, where) : null),
+        el('td', { title: s.site.structureType }, el('div', { class: 'type' }, typeName),
+          typePkg ? el('div', { class: 'file' }, typePkg) : null),
+        el('td', { title: s.site.function }, el('div', { class: 'fn' }, fn),
+          el('div', { class: 'file' }, [where, pkg].filter(Boolean).join(' · '))),
         el('td', { class: 'num' }, num(s.ops)),
         el('td', { class: 'num' }, bytes(s.bytesCopied)),
         el('td', { class: 'num' }, num(s.faults),
@@ -451,7 +466,7 @@
             num(a.recommendedCapacity))
           : el('span', { class: 'none' }, 'no advice yet')),
         el('td', { class: 'num wrap' }, a
-          ? [`${a.mean.toFixed(1)} ± ${a.stddev.toFixed(1)}`, el('div', { class: 'sub' }, `max ${num(a.max)} · ${num(a.samples)} samples`)]
+          ? [`${num(a.mean)} ± ${num(a.stddev)}`, el('div', { class: 'sub' }, `max ${num(a.max)} · ${num(a.samples)} samples`)]
           : el('span', { class: 'none' }, '—')),
         el('td', { class: 'num wrap' }, a
           ? [`${num(a.resizesSaved)} of ${num(a.resizesObserved)} resizes`,
@@ -528,8 +543,11 @@
     if (s.events.length) {
       const body = el('tbody');
       for (const ev of s.events) {
-        const args = Object.entries(ev.attributes || {}).sort(byCallOrder)
-          .map(([k, v]) => `${k}=${fmtArg(ev.name, k, v)}`).join('  ');
+        const args = [];
+        for (const [k, v] of Object.entries(ev.attributes || {}).sort(byCallOrder)) {
+          if (args.length) args.push(' ');
+          args.push(el('span', { class: 'arg' }, `${k}=${fmtArg(ev.name, k, v)}`));
+        }
         body.appendChild(el('tr', { class: 'event' },
           el('td', { class: 'num' }, `+${duration(Math.max(0, ev.timeUnixNano - s.startUnixNano))}`),
           el('td', { class: 'ev-name' }, ev.name),
@@ -593,6 +611,8 @@
       return RETURNS_POINTER.has(call) ? `0x${v.toString(16)}` : String(v);
     }
     if (POINTERS.has(k) && v >= 0) return `0x${v.toString(16)}`;
+    // an int argument read as unsigned 32 bits (mmap's fd of -1 arrives as 4294967295)
+    if (k === 'fd' && v >= 2 ** 31 && v < 2 ** 32) return String(v - 2 ** 32);
     if (k === 'prot' && call === 'mmap') return bits(v, PROT, 'PROT_NONE');
     if (k === 'flags' && call === 'mmap') return bits(v, MAP, '0');
     if (k === 'flags' && call === 'mremap') return bits(v, MREMAP, '0');
