@@ -41,8 +41,12 @@ class ReadmeIT {
   @Test
   void configurationTableHasEveryKeyWithItsEnvironmentNameAndDefault() throws Exception {
     Map<String, String[]> rows = configRows();
-    assertEquals(Build.configKeys(), new TreeSet<>(rows.keySet()),
-        "the README's configuration table lists exactly ConfigKeys' keys");
+    Set<String> missing = new TreeSet<>(Build.configKeys());
+    missing.removeAll(rows.keySet());
+    Set<String> stale = new TreeSet<>(rows.keySet());
+    stale.removeAll(Build.configKeys());
+    assertTrue(missing.isEmpty() && stale.isEmpty(), "README.md's Configuration table must list exactly"
+        + " ConfigKeys' keys: add rows for " + missing + ", remove rows for " + stale);
     for (Map.Entry<String, String[]> row : rows.entrySet()) {
       assertEquals("`" + Build.envName(row.getKey()) + "`", row.getValue()[1], row.getKey());
     }
