@@ -20,19 +20,21 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code memspan collector}: parses the command line, starts a {@link Collector}, runs until SIGTERM. */
-@Command(name = "memspan collector", mixinStandardHelpOptions = true, sortOptions = false,
-    usageHelpAutoWidth = true,
+@Command(name = "memspan collector", sortOptions = false, usageHelpAutoWidth = true,
     description = {
-        "Runs the memspan collector in the foreground: an OTLP receiver (HTTP and gRPC) that",
-        "acknowledges a request only once it is fsynced into a durable spool, an embedded store",
-        "with a web page, and forwarders to an upstream OTLP endpoint and to Zipkin.",
-        "Prints 'listening http=HOST:PORT grpc=HOST:PORT ui=HOST:PORT' once ready."},
+        "Runs the memspan collector in the foreground: an OTLP receiver (HTTP and gRPC) that "
+            + "acknowledges a request only once it is fsynced into a durable spool, an embedded store "
+            + "with a web page, and forwarders to an upstream OTLP endpoint and to Zipkin.",
+        "Logs 'event=listening http=HOST:PORT grpc=HOST:PORT ui=HOST:PORT' once ready.", ""},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "1:failed to start (e.g. address in use)",
         "2:bad command line"})
 public final class CollectorMain implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = {"-h", "--help"}, usageHelp = true, description = "show this help and exit")
+  boolean help;
 
   @Option(names = "--http", paramLabel = "HOST:PORT", converter = HostPortConverter.class,
       defaultValue = "127.0.0.1:4318", description = "OTLP/HTTP receiver, /metrics, /healthz, /readyz (default: ${DEFAULT-VALUE}; port 0 picks a free port)")
@@ -94,6 +96,13 @@ public final class CollectorMain implements Callable<Integer> {
 
   static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new CollectorMain());
+    // A bad flag gets one line naming it and a pointer to --help, not the whole usage text.
+    cl.setParameterExceptionHandler((e, args) -> {
+      CommandLine cmd = e.getCommandLine();
+      cmd.getErr().println("memspan collector: " + e.getMessage());
+      cmd.getErr().println("Try 'memspan collector --help' for the options.");
+      return cmd.getCommandSpec().exitCodeOnInvalidInput();
+    });
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Log.error("start_failed", "error", e.toString());
       cmd.getErr().println("memspan collector: " + e.getMessage());
