@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2WindowUpdateFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
@@ -23,6 +24,7 @@ import java.util.concurrent.TimeUnit;
  * cleartext (prior knowledge, as gRPC clients use it), one Netty child channel per stream.
  */
 public final class GrpcReceiver implements AutoCloseable {
+  private static final int CONNECTION_WINDOW = 16 << 20;
   private final Channel server;
   private final io.netty.channel.group.ChannelGroup connections =
       new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
@@ -53,10 +55,17 @@ public final class GrpcReceiver implements AutoCloseable {
                 .addLast("stall", guard)
                 .addLast("h2", Http2FrameCodecBuilder.forServer().initialSettings(initial).build())
                 .addLast("preface-done", new ChannelInboundHandlerAdapter() {
+                  private boolean windowOpened;
+
                   @Override
                   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof Http2SettingsFrame) {
+                    if (msg instanceof Http2SettingsFrame && !windowOpened) {
+                      windowOpened = true;
                       guard.requestComplete();
+                      // HTTP/2 starts every connection with a 64 KiB receive window; a 512-span
+                      // batch is several times that, so open it wide once instead of waiting
+                      // for window updates mid-request.
+                      ctx.writeAndFlush(new DefaultHttp2WindowUpdateFrame(CONNECTION_WINDOW - 65_535));
                     }
                     ctx.fireChannelRead(msg);
                   }
