@@ -167,6 +167,26 @@ public final class EmbeddedStore implements SpoolSink {
     }
   }
 
+  /**
+   * Every held span of each trace that has a span matching {@code query} (ignoring its limit), in
+   * one consistent pass: the trace listing would otherwise take the lock once per trace.
+   */
+  public Map<String, List<StoredSpan>> tracesMatching(SpanQuery query) {
+    lock.readLock().lock();
+    try {
+      Map<String, List<StoredSpan>> out = new java.util.LinkedHashMap<>();
+      for (Iterator<StoredSpan> it = byArrival.descendingIterator(); it.hasNext(); ) {
+        StoredSpan s = it.next();
+        if (!out.containsKey(s.traceId()) && query.matches(s)) {
+          out.put(s.traceId(), new ArrayList<>(byTrace.get(s.traceId())));
+        }
+      }
+      return out;
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
   /** One span, or null. */
   public StoredSpan span(String traceId, String spanId) {
     lock.readLock().lock();

@@ -2,7 +2,6 @@ package io.memspan.collector.store;
 
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -24,26 +23,29 @@ public record TraceSummary(
 
   /** Traces with at least one span matching {@code query}, latest start first, at most its limit. */
   public static List<TraceSummary> find(EmbeddedStore store, SpanQuery query) {
-    Map<String, Boolean> traceIds = new LinkedHashMap<>();
-    for (StoredSpan s : store.select(query)) traceIds.put(s.traceId(), Boolean.TRUE);
-    List<TraceSummary> out = new ArrayList<>(traceIds.size());
-    for (String id : traceIds.keySet()) {
-      List<StoredSpan> spans = store.trace(id);
-      if (!spans.isEmpty()) out.add(of(id, spans));
-    }
+    Map<String, List<StoredSpan>> traces = store.tracesMatching(query);
+    List<TraceSummary> out = new ArrayList<>(traces.size());
+    traces.forEach((id, spans) -> out.add(of(id, spans)));
     out.sort(Comparator.comparingLong(TraceSummary::startUnixNano).reversed());
     return out.size() > query.limit() ? new ArrayList<>(out.subList(0, query.limit())) : out;
   }
 
+  /** A span without a parent beats one with; otherwise the earlier one. */
+  private static boolean isBetterRoot(StoredSpan s, StoredSpan root) {
+    boolean sRoot = s.parentSpanId().isEmpty();
+    boolean rRoot = root.parentSpanId().isEmpty();
+    return sRoot != rRoot ? sRoot : s.startUnixNano() < root.startUnixNano();
+  }
+
   static TraceSummary of(String traceId, List<StoredSpan> spans) {
-    StoredSpan root = spans.get(0);
+    StoredSpan root = null;
     long start = Long.MAX_VALUE;
     long end = Long.MIN_VALUE;
     long faults = 0;
     long copied = 0;
     TreeSet<String> services = new TreeSet<>();
     for (StoredSpan s : spans) {
-      if (s.parentSpanId().isEmpty() && !root.parentSpanId().isEmpty()) root = s;
+      if (root == null || isBetterRoot(s, root)) root = s;
       start = Math.min(start, s.startUnixNano());
       end = Math.max(end, s.endUnixNano());
       faults += s.faults();

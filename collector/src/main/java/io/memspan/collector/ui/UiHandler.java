@@ -2,6 +2,7 @@ package io.memspan.collector.ui;
 
 import io.memspan.collector.ops.Log;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -22,6 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /** Answers one HTTP request: the API under {@code /api/}, the page's files elsewhere. */
 final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -35,31 +38,34 @@ final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final QueryApi api;
   private final StaticAssets assets;
   private final UiAuth auth;
+  private final Executor queries;
 
-  UiHandler(QueryApi api, StaticAssets assets, UiAuth auth) {
+  UiHandler(QueryApi api, StaticAssets assets, UiAuth auth, Executor queries) {
     this.api = api;
     this.assets = assets;
     this.auth = auth;
+    this.queries = queries;
   }
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
     if (!req.decoderResult().isSuccess()) {
-      send(ctx, req, text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"), true);
+      send(ctx, false, text(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"), false);
       return;
     }
     boolean head = HttpMethod.HEAD.equals(req.method());
     if (!HttpMethod.GET.equals(req.method()) && !head) {
       FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET and HEAD are served here");
       r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-      send(ctx, req, r, false);
+      send(ctx, keepAlive, r, false);
       return;
     }
     QueryStringDecoder qs = new QueryStringDecoder(req.uri());
     Map<String, List<String>> params = new HashMap<>(qs.parameters());
     List<String> tokenParam = auth.required() ? params.remove("token") : null;
     if (!auth.allows(req, tokenParam)) {
-      send(ctx, req, text(HttpResponseStatus.UNAUTHORIZED,
+      send(ctx, keepAlive, text(HttpResponseStatus.UNAUTHORIZED,
           "missing or wrong token: open /?token=TOKEN once, or send 'Authorization: Bearer TOKEN'"), false);
       return;
     }
@@ -73,38 +79,46 @@ final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       c.setSameSite(io.netty.handler.codec.http.cookie.CookieHeaderNames.SameSite.Strict);
       r.headers().set(HttpHeaderNames.SET_COOKIE, ServerCookieEncoder.STRICT.encode(c));
       r.headers().set(HttpHeaderNames.LOCATION, "/");
-      send(ctx, req, r, false);
+      send(ctx, keepAlive, r, false);
       return;
     }
-    FullHttpResponse r;
     if (path.startsWith("/api/")) {
-      QueryApi.Response a;
+      // Queries scan the store: run them off the socket loop, one at a time per connection (no
+      // reads until the answer is written), so answers keep their requests' order.
+      ctx.channel().config().setAutoRead(false);
       try {
-        a = api.handle(path, params);
-      } catch (RuntimeException e) {
-        Log.error("ui_query_failed", "path", path, "error", String.valueOf(e));
-        a = new QueryApi.Response(500, "{\"error\":\"internal error; see the collector's log\"}".getBytes(StandardCharsets.UTF_8));
+        queries.execute(() -> {
+          FullHttpResponse r = query(path, params);
+          send(ctx, keepAlive, r, head).addListener(f -> ctx.channel().config().setAutoRead(true));
+        });
+      } catch (RejectedExecutionException e) {
+        ctx.close(); // shutting down
       }
-      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
-          Unpooled.wrappedBuffer(a.json()));
-      r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
-    } else {
-      StaticAssets.Asset asset = assets.get(path);
-      if (asset == null) {
-        r = text(HttpResponseStatus.NOT_FOUND, "not found: the page is at / and the API under /api/");
-      } else {
-        r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(asset.bytes()));
-        r.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
-      }
-    }
-    if (head) {
-      int length = r.content().readableBytes();
-      r = r.replace(Unpooled.EMPTY_BUFFER);
-      r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
-      send(ctx, req, r, false, false);
       return;
     }
-    send(ctx, req, r, false);
+    StaticAssets.Asset asset = assets.get(path);
+    FullHttpResponse r;
+    if (asset == null) {
+      r = text(HttpResponseStatus.NOT_FOUND, "not found: the page is at / and the API under /api/");
+    } else {
+      r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, Unpooled.wrappedBuffer(asset.bytes()));
+      r.headers().set(HttpHeaderNames.CONTENT_TYPE, asset.contentType());
+    }
+    send(ctx, keepAlive, r, head);
+  }
+
+  private FullHttpResponse query(String path, Map<String, List<String>> params) {
+    QueryApi.Response a;
+    try {
+      a = api.handle(path, params);
+    } catch (RuntimeException e) {
+      Log.error("ui_query_failed", "path", path, "error", String.valueOf(e));
+      a = new QueryApi.Response(500, "{\"error\":\"internal error; see the collector's log\"}".getBytes(StandardCharsets.UTF_8));
+    }
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(a.status()),
+        Unpooled.wrappedBuffer(a.json()));
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+    return r;
   }
 
   private static FullHttpResponse text(HttpResponseStatus status, String message) {
@@ -114,24 +128,20 @@ final class UiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return r;
   }
 
-  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r, boolean close) {
-    send(ctx, req, r, close, true);
-  }
-
-  private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse r, boolean close,
-      boolean setLength) {
-    if (setLength) HttpUtil.setContentLength(r, r.content().readableBytes());
+  /** Writes {@code r} with the page's security headers; for HEAD, its headers only. */
+  private static ChannelFuture send(ChannelHandlerContext ctx, boolean keepAlive, FullHttpResponse r, boolean head) {
+    int length = r.content().readableBytes();
+    if (head) r = r.replace(Unpooled.EMPTY_BUFFER);
+    r.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, length);
     r.headers()
         .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, CSP)
         .set("X-Content-Type-Options", "nosniff")
         .set("Referrer-Policy", "no-referrer")
         .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
-    if (close || !HttpUtil.isKeepAlive(req)) {
-      HttpUtil.setKeepAlive(r, false);
-      ctx.writeAndFlush(r).addListener(ChannelFutureListener.CLOSE);
-    } else {
-      ctx.writeAndFlush(r);
-    }
+    HttpUtil.setKeepAlive(r, keepAlive);
+    ChannelFuture f = ctx.writeAndFlush(r);
+    if (!keepAlive) f.addListener(ChannelFutureListener.CLOSE);
+    return f;
   }
 
   @Override

@@ -15,10 +15,11 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
-import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +40,7 @@ public final class UiServer implements AutoCloseable {
   private final EmbeddedStore store;
   private final UiAuth auth;
   private EventLoopGroup loop;
-  private EventExecutorGroup queries;
+  private ExecutorService queries;
   private Channel channel;
   private ChannelGroup connections;
 
@@ -63,7 +64,8 @@ public final class UiServer implements AutoCloseable {
     if (channel != null) throw new IllegalStateException("UiServer already started");
     loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     // Queries scan the store; they run here so one slow query never stalls the socket loop.
-    queries = new DefaultEventExecutorGroup(2);
+    ExecutorService work = Executors.newFixedThreadPool(2, new DefaultThreadFactory("ui-query", true));
+    queries = work;
     QueryApi api = new QueryApi(store);
     StaticAssets assets = new StaticAssets();
     ChannelGroup open = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
@@ -81,7 +83,7 @@ public final class UiServer implements AutoCloseable {
                   .addLast(new HttpServerCodec())
                   .addLast(new HttpServerKeepAliveHandler())
                   .addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES))
-                  .addLast(queries, new UiHandler(api, assets, auth));
+                  .addLast(new UiHandler(api, assets, auth, work));
             }
           })
           .bind(bind)
@@ -106,10 +108,9 @@ public final class UiServer implements AutoCloseable {
     if (channel != null) {
       channel.close().syncUninterruptibly();
     }
-    // Connections first: their handlers run on the query executors, which must outlive them.
     if (connections != null) connections.close().awaitUninterruptibly();
     if (loop != null) loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-    if (queries != null) queries.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    if (queries != null) queries.shutdownNow();
     loop = null;
     queries = null;
   }

@@ -59,6 +59,18 @@ class EmbeddedStoreTest {
     assertEquals(2, traces.get(1).spanCount());
     assertEquals(80 + 4096, traces.get(1).bytesCopied());
     assertEquals(3, traces.get(0).faults());
+
+    // the root is the span without a parent, even when a child started first
+    Span.Builder child = op(7, 71, "ArrayList", "f", 1, "main", 1, T0, 0, 0, 8, 0)
+        .setParentSpanId(com.google.protobuf.ByteString.fromHex(spanId(70)));
+    store.deliver(entry(request("web", child, span(7, 70, "GET /orders", T0 + 10, 5_000))));
+    TraceSummary web = TraceSummary.find(store, SpanQuery.all().withService("web")).get(0);
+    assertEquals("GET /orders", web.rootName());
+    assertEquals(T0, web.startUnixNano());
+    assertEquals(5_010, web.durationNanos());
+    assertEquals(2, web.spanCount());
+    assertEquals(List.of(traceId(7)), TraceSummary.find(store, SpanQuery.all().withName("ArrayList.grow")
+        .withAttribute(SpanAttributes.CODE_FUNCTION, "f")).stream().map(TraceSummary::traceId).toList());
   }
 
   @Test

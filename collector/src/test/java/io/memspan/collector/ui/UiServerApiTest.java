@@ -146,6 +146,11 @@ class UiServerApiTest {
     assertEquals(200, get("/style.css").statusCode());
     assertEquals(404, get("/../pom.xml").statusCode());
     assertEquals(404, get("/io/memspan/collector/ui/web/app.js").statusCode());
+    HttpResponse<String> head = http.send(HttpRequest.newBuilder(URI.create(base + "/api/stats"))
+        .method("HEAD", HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, head.statusCode());
+    assertEquals("", head.body());
+    assertEquals(get("/api/stats").body().length(), head.headers().firstValueAsLong("content-length").orElseThrow());
     HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(base + "/api/spans"))
         .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(405, post.statusCode());
