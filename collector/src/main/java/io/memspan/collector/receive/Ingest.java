@@ -55,7 +55,19 @@ public final class Ingest {
   }
 
   public boolean isReady() {
-    return spool != null;
+    return notReadyReason() == null;
+  }
+
+  /** Why requests are refused right now, or null when the spool takes them. */
+  public String notReadyReason() {
+    Spool s = spool;
+    if (s == null) {
+      return "spool is being recovered";
+    }
+    if (s.failure() != null) {
+      return "spool write failed (" + s.failure().getMessage() + "); restart the collector once the disk is fixed";
+    }
+    return null;
   }
 
   /** The bound on all request bodies held at once. */

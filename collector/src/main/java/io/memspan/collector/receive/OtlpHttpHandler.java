@@ -60,9 +60,11 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     }
     switch (path) {
       case "/healthz" -> send(ctx, HttpResponses.text(200, "ok\n"), keepAlive);
-      case "/readyz" -> send(ctx, ingest.isReady()
-          ? HttpResponses.text(200, "ready\n")
-          : HttpResponses.text(503, "not ready: spool is being recovered\n"), keepAlive);
+      case "/readyz" -> {
+        String why = ingest.notReadyReason();
+        send(ctx, why == null ? HttpResponses.text(200, "ready\n") : HttpResponses.text(503, "not ready: " + why + "\n"),
+            keepAlive);
+      }
       case "/metrics" -> {
         if (!token.allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
           send(ctx, HttpResponses.rejected(ingest.reject(RejectReason.UNAUTHENTICATED,

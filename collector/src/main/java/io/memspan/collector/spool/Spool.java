@@ -317,6 +317,16 @@ public final class Spool implements AutoCloseable {
     }
   }
 
+  /**
+   * The write error that stopped the spool, or null while it is healthy. After a failed write or
+   * fsync the tail of the active segment is in an unknown state, so the spool refuses further
+   * appends until a restart (whose recovery truncates that tail) rather than risk acknowledging
+   * something it cannot read back.
+   */
+  public IOException failure() {
+    return failure;
+  }
+
   /** Position of the oldest record still on disk. */
   public synchronized long firstPosition() {
     return segments.get(0).firstPosition;
