@@ -14,8 +14,8 @@ final class HttpStatusPolicy {
   /** Judges a non-2xx answer. */
   static Outcome failure(String what, HttpReply reply, ForwarderOptions options) {
     int status = reply.status();
-    String error = what + " answered HTTP " + status
-        + (reply.body().length == 0 ? "" : ": " + reply.bodySnippet());
+    String explanation = reply.explanation();
+    String error = what + " answered HTTP " + status + (explanation.isEmpty() ? "" : ": " + explanation);
     if (status == 429 || status == 502 || status == 503 || status == 504) {
       long delay = RetryAfter.millis(reply.headers().get(HttpHeaderNames.RETRY_AFTER), Instant.now());
       return new Outcome.Retry(error, options.clampRetryDelay(delay));

@@ -111,6 +111,16 @@ class OtlpHttpForwarderTest {
   }
 
   @Test
+  void anOtlpErrorStatusBodyIsReadIntoTheError() throws Exception {
+    byte[] status = com.google.rpc.Status.newBuilder()
+        .setCode(3).setMessage("span.trace_id must be 16 bytes").build().toByteArray();
+    upstream.script.add(new HttpReceiver.Answer(400, null, "application/x-protobuf", status, false));
+    forwarder.deliver(entry(0, trace(randomId(16), 1)));
+    assertEquals("http://127.0.0.1:" + upstream.port() + "/otlp/v1/traces answered HTTP 400: span.trace_id must be 16 bytes",
+        forwarder.stats().lastError());
+  }
+
+  @Test
   void partialSuccessCountsTheRejectedSpans() throws Exception {
     byte[] body = ExportTraceServiceResponse.newBuilder()
         .setPartialSuccess(ExportTracePartialSuccess.newBuilder().setRejectedSpans(2).setErrorMessage("too old"))
