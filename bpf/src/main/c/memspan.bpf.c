@@ -156,12 +156,15 @@ static __always_inline int on_fault(u64 address, int in_kernel) {
   return 0;
 }
 
-TRACEPOINT_PROBE(exceptions, page_fault_user) {
-  return on_fault(args->address, 0);
+// Faults fire for every process on the host: raw tracepoints run the program without first
+// building the perf record. TP_PROTO(unsigned long address, struct pt_regs *regs, unsigned long
+// error_code) of exceptions:page_fault_{user,kernel}.
+RAW_TRACEPOINT_PROBE(page_fault_user) {
+  return on_fault(ctx->args[0], 0);
 }
 
-TRACEPOINT_PROBE(exceptions, page_fault_kernel) {
-  return on_fault(args->address, 1);
+RAW_TRACEPOINT_PROBE(page_fault_kernel) {
+  return on_fault(ctx->args[0], 1);
 }
 
 static __always_inline int syscall_enter(u32 kind, u64 a0, u64 a1, u64 a2, u64 a3, u64 a4, u64 a5) {

@@ -163,7 +163,7 @@ public final class BccProgram implements AutoCloseable {
           "memspan.bpf.c has no function " + fn + " for tracepoint " + tp);
     }
     byte[] log = new byte[64 * 1024];
-    int progFd = bcc.bcc_func_load(module, LibBcc.BPF_PROG_TYPE_TRACEPOINT, fn, insns, (int) size,
+    int progFd = bcc.bcc_func_load(module, tp.programType(), fn, insns, (int) size,
         license, kernVersion, 0, log, log.length, null, -1);
     if (progFd < 0) {
       int errno = Native.getLastError();
@@ -176,7 +176,8 @@ public final class BccProgram implements AutoCloseable {
               + (verifier.isEmpty() ? "" : "; verifier: " + tail(verifier, 2000)));
     }
     try {
-      int perfFd = bcc.bpf_attach_tracepoint(progFd, tp.category(), tp.event());
+      int perfFd = tp.raw() ? bcc.bpf_attach_raw_tracepoint(progFd, tp.event())
+          : bcc.bpf_attach_tracepoint(progFd, tp.category(), tp.event());
       if (perfFd < 0) {
         int errno = Native.getLastError();
         throw new ProbeUnavailableException(ProbeUnavailableException.Missing.ATTACH,
@@ -196,7 +197,7 @@ public final class BccProgram implements AutoCloseable {
     return s.length() <= max ? s : "..." + s.substring(s.length() - max);
   }
 
-  /** Detaches every tracepoint: closing a perf event fd detaches its program. */
+  /** Detaches every tracepoint: closing a perf event (or raw tracepoint link) fd detaches it. */
   synchronized void closeAttachments() {
     for (int i = 0; i < perfFds.length; i++) {
       if (perfFds[i] >= 0) {

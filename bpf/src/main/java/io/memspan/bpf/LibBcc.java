@@ -16,6 +16,7 @@ public interface LibBcc extends Library {
 
   int BPF_MAP_TYPE_ARRAY = 2;
   int BPF_PROG_TYPE_TRACEPOINT = 5;
+  int BPF_PROG_TYPE_RAW_TRACEPOINT = 17;
 
   /**
    * Loads libbcc (and LLVM with it: tens of ms and tens of MB). Throws {@link UnsatisfiedLinkError}
@@ -46,6 +47,9 @@ public interface LibBcc extends Library {
 
   /** Returns the perf event fd that holds the attachment: closing it detaches the program. */
   int bpf_attach_tracepoint(int progFd, String category, String name);
+
+  /** Returns the fd of the raw-tracepoint link: closing it detaches the program. */
+  int bpf_attach_raw_tracepoint(int progFd, String name);
 
   int bcc_create_map(int mapType, String name, int keySize, int valueSize, int maxEntries, int flags);
 

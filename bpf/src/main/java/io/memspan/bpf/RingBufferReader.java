@@ -85,13 +85,13 @@ final class RingBufferReader implements AutoCloseable {
         } else {
           discarded++;
         }
-        // Release: the record is read before the kernel may reuse its space.
-        LONGS.setRelease(consumer, 0, cons);
         progressed = true;
       }
       if (!progressed) {
         break;
       }
+      // Release, once per batch: the records are read before the kernel may reuse their space.
+      LONGS.setRelease(consumer, 0, cons);
     }
     delivered += count;
     return count;
@@ -99,7 +99,7 @@ final class RingBufferReader implements AutoCloseable {
 
   private SyscallRecord decode(int at) {
     int kind = (int) INTS.get(producer, at + EventLayout.KIND);
-    SyscallRecord.Syscall syscall = KINDS[Math.max(0, Math.min(KINDS.length, kind) - 1)];
+    SyscallRecord.Syscall syscall = kind >= 1 && kind <= KINDS.length ? KINDS[kind - 1] : KINDS[0];
     long[] args = new long[syscall.argCount()];
     for (int i = 0; i < args.length; i++) {
       args[i] = (long) LONGS.get(producer, at + EventLayout.ARGS + i * 8);

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** close() detaches every tracepoint, unmaps every map and closes every fd it opened. */
 class ProbeCloseTest {
 
-  /** Kernel objects among this process's fds, by kind: bpf-map, bpf-prog, [perf_event]. */
+  /** Kernel objects among this process's fds, by kind: bpf-map, bpf-prog, bpf_link, [perf_event]. */
   static Map<String, Integer> bpfFds() throws IOException {
     Map<String, Integer> kinds = new TreeMap<>();
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
@@ -50,9 +50,12 @@ class ProbeCloseTest {
     ThreadSlot slot = probe.claimCurrentThread();
     Map<String, Integer> fdsOpen = bpfFds();
     List<String> mapsOpen = bpfMappings();
-    // 12 tracepoint attachments and 4 maps; the slots, stats and ring mapped (ring twice).
-    assertEquals(12, fdsOpen.getOrDefault("anon_inode:[perf_event]", 0)
+    // 10 syscall tracepoints through perf events, 2 fault raw tracepoints through bpf links,
+    // 4 maps; the slots, stats and ring mapped (ring twice).
+    assertEquals(10, fdsOpen.getOrDefault("anon_inode:[perf_event]", 0)
         - fdsBefore.getOrDefault("anon_inode:[perf_event]", 0), fdsOpen.toString());
+    assertEquals(2, fdsOpen.getOrDefault("anon_inode:bpf_link", 0)
+        - fdsBefore.getOrDefault("anon_inode:bpf_link", 0), fdsOpen.toString());
     assertEquals(4, fdsOpen.getOrDefault("anon_inode:bpf-map", 0)
         - fdsBefore.getOrDefault("anon_inode:bpf-map", 0), fdsOpen.toString());
     assertEquals(4, mapsOpen.size() - mapsBefore.size(), mapsOpen.toString());

@@ -108,7 +108,9 @@ class SyscallRecordsTest {
     assertEquals(0, ret);
     assertEquals(0, r.get(0).ret());
     assertEquals(1, c.madviseCount, c.toString());
-    assertEquals(256, c.userFaults, 2, c.toString());
+    // 256 pages re-faulted; the JVM may add a few of its own on this thread (a safepoint poll
+    // faults on its protected page), which matter more for 1 MiB than for 64 MiB.
+    assertEquals(256, c.userFaults, 8, c.toString());
     TestLibC.INSTANCE.munmap(p, 1 << 20);
   }
 

@@ -13,7 +13,8 @@ import java.util.Arrays;
  * (ABAB...) so drift hits both sides alike. Goal: attached / detached throughput at least 0.95.
  *
  * <p>{@code java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.FaultThroughputAB [rounds]
- * [MiB per round]}
+ * [MiB per round] [control]}: with {@code control}, the "attached" side loads the probe and closes
+ * it again before touching (a negative control: the cost of loading, not of the probe).
  */
 public final class FaultThroughputAB {
   private static final java.lang.management.ThreadMXBean CPU =
@@ -25,6 +26,7 @@ public final class FaultThroughputAB {
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
     long bytes = (args.length > 1 ? Long.parseLong(args[1]) : 1024) << 20;
     long pages = bytes / 4096;
+    boolean control = args.length > 2 && args[2].equals("control");
     touch(bytes); // warm up the loop and JNA
     touch(bytes);
     double[] with = new double[rounds];
@@ -35,6 +37,11 @@ public final class FaultThroughputAB {
       for (int side = 0; side < 2; side++) {
         boolean attached = (side == 0) == attachedFirst;
         if (attached) {
+          if (control) {
+            MemoryProbes.bcc(ProbeOptions.defaults()).close();
+            with[r] = pages * 1e9 / touch(bytes);
+            continue;
+          }
           try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
             ThreadSlot slot = probe.claimCurrentThread();
             slot.arm(r + 1);
