@@ -146,6 +146,28 @@ public final class Exporters {
   }
 
   static SpanExporter spanExporter(OtlpSettings s) {
+    try {
+      return buildSpanExporter(s);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw tlsError(e);
+    }
+  }
+
+  static MetricExporter metricExporter(OtlpSettings s) {
+    try {
+      return buildMetricExporter(s);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      throw tlsError(e);
+    }
+  }
+
+  /** The SDK rejects unusable PEM files (IllegalArgument/IllegalState) when it builds TLS. */
+  private static ConfigException tlsError(RuntimeException e) {
+    return new ConfigException(ConfigKeys.CERTIFICATE + " / " + ConfigKeys.CLIENT_KEY + " / "
+        + ConfigKeys.CLIENT_CERTIFICATE + ": " + e.getMessage());
+  }
+
+  private static SpanExporter buildSpanExporter(OtlpSettings s) {
     if (s.protocol() == Protocol.GRPC) {
       OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder()
           .setEndpoint(s.endpoint().toString())
@@ -178,7 +200,7 @@ public final class Exporters {
     return b.build();
   }
 
-  static MetricExporter metricExporter(OtlpSettings s) {
+  private static MetricExporter buildMetricExporter(OtlpSettings s) {
     if (s.protocol() == Protocol.GRPC) {
       OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder()
           .setEndpoint(s.endpoint().toString())

@@ -10,7 +10,11 @@ import java.util.List;
  */
 public interface Telemetry extends AutoCloseable {
 
-  /** Queues one op as a span; false (and counted) when the queue is full or the cap is hit. */
+  /**
+   * Queues one op as a span; false (and counted as dropped) when the export queue is full or the
+   * exporter is closed. Never blocks. The spans-per-second cap is applied before this, by
+   * sampling ({@code memspan.spans.per.second}).
+   */
   boolean emit(Op op);
 
   /** Publishes the current right-sizing advice, one {@code memspan.advice} span per site. */

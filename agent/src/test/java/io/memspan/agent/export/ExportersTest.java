@@ -2,10 +2,12 @@ package io.memspan.agent.export;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
 import io.memspan.agent.config.AgentConfig;
+import io.memspan.agent.config.ConfigException;
 import io.memspan.agent.op.Op;
 import io.memspan.agent.testing.OtlpGrpcReceiver;
 import io.memspan.agent.testing.OtlpHttpReceiver;
@@ -175,6 +177,15 @@ class ExportersTest {
       assertEquals(0, http.spans().size());
       assertTrue(exitLine().contains("1 failed"), exitLine());
     }
+  }
+
+  @Test
+  void unusableCertificateFileIsAConfigurationError(@TempDir Path dir) throws Exception {
+    Path pem = dir.resolve("bad.pem");
+    java.nio.file.Files.writeString(pem, "not a certificate");
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> start(Map.of("otel.exporter.otlp.certificate", pem.toString())));
+    assertTrue(e.getMessage().startsWith("otel.exporter.otlp.certificate"), e.getMessage());
   }
 
   @Test

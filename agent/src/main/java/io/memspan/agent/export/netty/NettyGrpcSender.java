@@ -76,7 +76,7 @@ final class NettyGrpcSender implements GrpcSender {
     URI uri = config.getEndpoint();
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
     this.scheme = https ? "https" : "http";
-    this.host = uri.getHost();
+    this.host = Endpoints.host(uri);
     this.port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
     this.authority = host + ":" + port;
     String method = config.getFullMethodName();

@@ -71,7 +71,7 @@ final class NettyHttpSender implements HttpSender {
     this.config = config;
     URI uri = config.getEndpoint();
     boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    this.host = uri.getHost();
+    this.host = Endpoints.host(uri);
     int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
     this.hostHeader = uri.getPort() > 0 ? host + ":" + port : host;
     String p = uri.getRawPath();
