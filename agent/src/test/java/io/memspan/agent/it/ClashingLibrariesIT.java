@@ -98,6 +98,33 @@ class ClashingLibrariesIT {
     }
   }
 
+  @Test
+  void absentCollectorLeavesTheApplicationUnchangedAndSaysWhatWasLost(@TempDir Path tmp)
+      throws Exception {
+    try (JarFile jar = new JarFile(AGENT_JAR.toFile())) {
+      assumeTrue(jar.getEntry("io/memspan/agent/MemspanAgent.class") != null,
+          "the agent runtime (MemspanAgent) is not in this build yet");
+    }
+    int closedPort;
+    try (OtlpHttpReceiver gone = OtlpHttpReceiver.start()) {
+      closedPort = gone.port();
+    }
+    List<String> base = javaCommand();
+    Result plain = run(base, List.of(), tmp.resolve("plain"));
+    Result agent = run(base, List.of(
+        "-javaagent:" + AGENT_JAR.toAbsolutePath()
+            + "=memspan.kernel=off,memspan.instrument=premain,memspan.sample.rate=1",
+        "-Dotel.exporter.otlp.endpoint=http://localhost:" + closedPort,
+        "-Dotel.bsp.schedule.delay=100"), tmp.resolve("agent"));
+    assertEquals(0, agent.exit, agent.err);
+    assertEquals(plain.out, agent.out, "the application's output changed under the agent");
+    String line = agent.err.lines().filter(l -> l.startsWith("memspan: export to")).findFirst()
+        .orElseThrow(() -> new AssertionError("no export summary line: " + agent.err));
+    assertTrue(line.startsWith("memspan: export to http://localhost:" + closedPort
+        + "/v1/traces (http/protobuf): 0 spans sent"), line);
+    assertTrue(line.contains("ConnectException") || line.contains("unsent at exit"), line);
+  }
+
   private static List<String> javaCommand() throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
