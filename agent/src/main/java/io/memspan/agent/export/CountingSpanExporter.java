@@ -25,16 +25,17 @@ final class CountingSpanExporter implements SpanExporter {
     try {
       result = delegate.export(spans);
     } catch (RuntimeException e) {
-      ledger.failed.add(n);
       ledger.failure(describe(e));
+      ledger.failed.add(n);
       return CompletableResultCode.ofExceptionalFailure(e);
     }
     result.whenComplete(() -> {
       if (result.isSuccess()) {
         ledger.exported.add(n);
       } else {
-        ledger.failed.add(n);
+        // The reason first: whoever sees the count can read why.
         ledger.failure(describe(result.getFailureThrowable()));
+        ledger.failed.add(n);
       }
     });
     return result;

@@ -122,8 +122,8 @@ final class OtelTelemetry implements Telemetry {
         }
         handed++;
       } catch (RuntimeException e) {
-        ledger.failed.increment();
         ledger.failure("could not build span: " + e);
+        ledger.failed.increment();
       }
     }
   }
