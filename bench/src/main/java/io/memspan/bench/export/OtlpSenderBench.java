@@ -1,6 +1,7 @@
 package io.memspan.bench.export;
 
 import io.memspan.agent.export.SpanSchema;
+import io.memspan.agent.export.netty.NettyGrpcSenderProvider;
 import io.memspan.agent.export.netty.NettyHttpSenderProvider;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.metrics.MeterProvider;
@@ -9,9 +10,12 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.common.ComponentLoader;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
+import io.opentelemetry.exporter.sender.okhttp.internal.OkHttpGrpcSenderProvider;
 import io.opentelemetry.exporter.sender.okhttp.internal.OkHttpHttpSenderProvider;
 import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.common.export.GrpcSenderProvider;
 import io.opentelemetry.sdk.common.export.HttpSenderProvider;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
@@ -37,8 +41,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * memspan's Netty OTLP/HTTP sender against the SDK's default (OkHttp) sender, side by side: the
- * same {@code OtlpHttpSpanExporter}, the same batch of memspan-shaped spans, the same sink (in its
+ * memspan's Netty OTLP senders (HTTP and gRPC) against the SDK's default (OkHttp) senders, side
+ * by side: the same SDK exporter, the same batch of memspan-shaped spans, the same sink (in its
  * own JVM), one export at a time as the BatchSpanProcessor does. Only the sender differs, given
  * to the exporter through its public component loader. One operation = one batch of {@link #batch}
  * spans; divide ops/s and {@code gc.alloc.rate.norm} by it for per-span figures.
@@ -51,28 +55,35 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 public class OtlpSenderBench {
   /** The sender under test, handed to the exporter through the SDK's component loader. */
-  static HttpSenderProvider provider(String sender) {
+  static Object provider(String sender, boolean grpc) {
     switch (sender) {
-      case "netty": return new NettyHttpSenderProvider();
-      case "okhttp": return new OkHttpHttpSenderProvider();
+      case "netty": return grpc ? new NettyGrpcSenderProvider() : new NettyHttpSenderProvider();
+      case "okhttp":
+        return grpc ? new OkHttpGrpcSenderProvider() : new OkHttpHttpSenderProvider();
       default: throw new IllegalArgumentException("unknown sender " + sender);
     }
   }
 
-  /** Loads exactly one HTTP sender provider, and everything else as usual. */
-  static ComponentLoader only(HttpSenderProvider provider) {
+  /** Loads exactly one sender provider, and everything else as usual. */
+  static ComponentLoader only(Object provider) {
     ComponentLoader usual = ComponentLoader.forClassLoader(OtlpSenderBench.class.getClassLoader());
     return new ComponentLoader() {
       @Override
       @SuppressWarnings("unchecked")
       public <T> Iterable<T> load(Class<T> spi) {
-        return spi == HttpSenderProvider.class ? List.of((T) provider) : usual.load(spi);
+        if (spi == HttpSenderProvider.class || spi == GrpcSenderProvider.class) {
+          return spi.isInstance(provider) ? List.of((T) provider) : List.of();
+        }
+        return usual.load(spi);
       }
     };
   }
 
   @Param({"netty", "okhttp"})
   public String sender;
+
+  @Param({"http/protobuf", "grpc"})
+  public String protocol;
 
   @Param({"none", "gzip"})
   public String compression;
@@ -86,13 +97,22 @@ public class OtlpSenderBench {
 
   @Setup(Level.Trial)
   public void setUp() throws Exception {
-    sink = SinkServer.fork();
-    exporter = OtlpHttpSpanExporter.builder()
-        .setComponentLoader(only(provider(sender)))
-        .setEndpoint("http://127.0.0.1:" + sink.port() + "/v1/traces")
-        .setCompression(compression)
-        .setMeterProvider(MeterProvider::noop)
-        .build();
+    boolean grpc = protocol.equals("grpc");
+    sink = SinkServer.fork(grpc ? "grpc" : "http");
+    ComponentLoader loader = only(provider(sender, grpc));
+    exporter = grpc
+        ? OtlpGrpcSpanExporter.builder()
+            .setComponentLoader(loader)
+            .setEndpoint("http://127.0.0.1:" + sink.port())
+            .setCompression(compression)
+            .setMeterProvider(MeterProvider::noop)
+            .build()
+        : OtlpHttpSpanExporter.builder()
+            .setComponentLoader(loader)
+            .setEndpoint("http://127.0.0.1:" + sink.port() + "/v1/traces")
+            .setCompression(compression)
+            .setMeterProvider(MeterProvider::noop)
+            .build();
     spans = memspanSpans(batch);
   }
 
