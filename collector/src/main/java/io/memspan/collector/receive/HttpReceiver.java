@@ -131,7 +131,7 @@ public final class HttpReceiver implements AutoCloseable {
           Rejected r = ingest.reject(RejectReason.OVERLOADED,
               "collector is overloaded: too many request bodies in progress; retry later");
           Log.warn("http_overloaded", "remote", ctx.channel().remoteAddress(), "budget_bytes", ingest.bodies().capacity());
-          ctx.writeAndFlush(HttpResponses.closing(HttpResponses.rejected(r, true))).addListener(ChannelFutureListener.CLOSE);
+          HttpResponses.refuseMidBody(ctx, HttpResponses.rejected(r, true));
           return;
         }
         held.addAndGet(n);
@@ -165,8 +165,7 @@ public final class HttpReceiver implements AutoCloseable {
       Rejected r = ingest.reject(RejectReason.TOO_LARGE,
           "request body larger than the limit of " + maxContentLength() + " bytes");
       String type = oversized.headers().get("content-type", "");
-      FullHttpResponse resp = HttpResponses.closing(HttpResponses.rejected(r, type.contains("json")));
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      HttpResponses.refuseMidBody(ctx, HttpResponses.rejected(r, type.contains("json")));
     }
   }
 }

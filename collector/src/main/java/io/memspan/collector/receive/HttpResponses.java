@@ -43,6 +43,24 @@ final class HttpResponses {
     return resp;
   }
 
+  /**
+   * Sends a refusal of a request whose body is still arriving, then closes gracefully: our side of
+   * the connection is shut first so the client reads the whole response, and the socket is closed
+   * a moment later. Closing at once would reset the connection while the client is still writing,
+   * and the reset can discard the response before the client reads it.
+   */
+  static void refuseMidBody(io.netty.channel.ChannelHandlerContext ctx, FullHttpResponse r) {
+    ctx.writeAndFlush(closing(r)).addListener(f -> {
+      if (ctx.channel() instanceof io.netty.channel.socket.DuplexChannel d && d.isActive()) {
+        d.shutdownOutput();
+      }
+      ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    });
+  }
+
+  /** How long a refused client may go on sending (discarded) before the socket is closed. */
+  static final long LINGER_MILLIS = 1_000;
+
   static FullHttpResponse closing(FullHttpResponse r) {
     r.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     return r;
