@@ -1,5 +1,6 @@
 package io.memspan.collector.forward;
 
+import com.google.protobuf.InvalidProtocolBufferException;
 import io.memspan.collector.ops.Log;
 import io.memspan.collector.ops.Metrics;
 import io.memspan.collector.spool.RetryLaterException;
@@ -50,6 +51,9 @@ public abstract class Forwarder implements SpoolSink {
     Outcome outcome;
     try {
       outcome = attempt(entry);
+    } catch (InvalidProtocolBufferException e) {
+      // Decoding the entry (Zipkin converts it) failed: the same bytes will fail again.
+      outcome = new Outcome.Dropped("unreadable_entry", "entry " + entry.position() + ": " + e.getMessage());
     } catch (IOException | TimeoutException e) {
       outcome = new Outcome.Retry(describe(e), 0);
     }
