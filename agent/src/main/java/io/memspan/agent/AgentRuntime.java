@@ -107,6 +107,7 @@ final class AgentRuntime {
     probe = choice.probe();
     recorder.useProbe(choice.probe());
     System.err.println(choice.line());
+    System.setProperty("memspan.kernel.source", choice.probe().source());
   }
 
   private void shutdown() {

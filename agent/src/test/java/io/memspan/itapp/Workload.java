@@ -1,0 +1,168 @@
+package io.memspan.itapp;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
+
+/**
+ * The small application the forked-JVM tests run with and without the agent. Each argument names
+ * a workload; each prints a deterministic line, so outputs can be compared byte for byte. Lines
+ * the tests look for carry a {@code memspan-it:} marker comment (see {@code Markers}).
+ */
+public final class Workload {
+  private Workload() {}
+
+  public static void main(String[] args) throws Exception {
+    if (Boolean.getBoolean("memspan.it.wait.kernel")) {
+      // the agent publishes its kernel source once it is attached (compiled in the background)
+      long end = System.nanoTime() + 120_000_000_000L;
+      while (System.getProperty("memspan.kernel.source") == null && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+    }
+    for (String w : args) {
+      switch (w) {
+        case "list": list(); break;
+        case "map": map(); break;
+        case "direct": direct(); break;
+        case "chm": chm(); break;
+        case "mixed": mixed(); break;
+        case "mmaps": mmaps(); break;
+        case "wait": waitForLine(); break;
+        default: throw new IllegalArgumentException("unknown workload " + w);
+      }
+    }
+  }
+
+  static void list() {
+    List<Integer> list = new ArrayList<>();
+    for (int i = 0; i < 1_000_000; i++) {
+      list.add(i); // memspan-it: list-add
+    }
+    System.out.println("list size=" + list.size() + " hash=" + list.hashCode());
+  }
+
+  static void map() {
+    Map<Integer, Integer> map = new HashMap<>();
+    for (int i = 0; i < 1_000_000; i++) {
+      map.put(i, i * 7); // memspan-it: map-put
+    }
+    long sum = 0;
+    for (int v : map.values()) {
+      sum += v;
+    }
+    System.out.println("map size=" + map.size() + " sum=" + sum);
+  }
+
+  static void direct() {
+    ByteBuffer b = ByteBuffer.allocateDirect(64 << 20); // memspan-it: direct
+    b.putLong(b.capacity() - 8, 42);
+    System.out.println("direct capacity=" + b.capacity() + " last=" + b.getLong(b.capacity() - 8));
+  }
+
+  static void chm() throws Exception {
+    ConcurrentHashMap<Integer, Integer> map = new ConcurrentHashMap<>();
+    int threads = 4;
+    int perThread = 500_000;
+    CyclicBarrier start = new CyclicBarrier(threads);
+    List<Thread> workers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int base = t * perThread;
+      Thread worker = new Thread(() -> {
+        try {
+          start.await();
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        for (int i = 0; i < perThread; i++) {
+          map.put(base + i, i);
+        }
+      }, "filler-" + t);
+      workers.add(worker);
+      worker.start();
+    }
+    for (Thread worker : workers) {
+      worker.join();
+    }
+    System.out.println("chm size=" + map.size());
+  }
+
+  /** A bit of everything, for output comparisons. */
+  static void mixed() throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 200_000; i++) {
+      sb.append(i % 10);
+    }
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < 100_000; i++) {
+      bytes.write(i);
+    }
+    java.util.ArrayDeque<Integer> deque = new java.util.ArrayDeque<>();
+    java.util.PriorityQueue<Integer> queue = new java.util.PriorityQueue<>();
+    java.util.Hashtable<Integer, Integer> table = new java.util.Hashtable<>();
+    java.util.IdentityHashMap<Object, Integer> identity = new java.util.IdentityHashMap<>();
+    java.util.WeakHashMap<Integer, Integer> weak = new java.util.WeakHashMap<>();
+    java.util.Vector<Integer> vector = new java.util.Vector<>();
+    java.util.LinkedHashMap<Integer, Integer> linked = new java.util.LinkedHashMap<>();
+    java.util.HashSet<Integer> set = new java.util.HashSet<>();
+    List<Object> keep = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      deque.addFirst(i);
+      queue.add(100_000 - i);
+      table.put(i, i);
+      Object k = Integer.valueOf(i);
+      keep.add(k);
+      identity.put(k, i);
+      weak.put(i, i);
+      vector.add(i);
+      linked.put(i, -i);
+      set.add(i * 31);
+    }
+    long acc = sb.length() + bytes.size() + deque.peekFirst() + queue.peek() + table.size()
+        + identity.size() + vector.size() + linked.size() + set.size() + keep.size();
+    System.out.println("mixed sb=" + sb.length() + " bytes=" + bytes.size() + " deque="
+        + deque.size() + " queue=" + queue.peek() + " table=" + table.size() + " identity="
+        + identity.size() + " vector=" + vector.size() + " linked=" + linked.size() + " set="
+        + set.size() + " weak<=" + (weak.size() <= 100_000) + " acc=" + acc);
+  }
+
+  /** Many memory mappings in a burst: fills a small syscall ring. */
+  static void mmaps() throws Exception {
+    Path file = Files.createTempFile("memspan-it-", ".bin");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      ch.write(ByteBuffer.wrap(new byte[1 << 16]));
+      long sum = 0;
+      for (int i = 0; i < 20_000; i++) {
+        sum += ch.map(FileChannel.MapMode.READ_ONLY, 0, 1 << 16).get(i & 0xffff);
+        ByteBuffer d = ByteBuffer.allocateDirect(256 << 10);
+        sum += d.get(i & 0xffff);
+      }
+      System.out.println("mmaps sum=" + sum);
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  /** Prints "ready", waits for a line on stdin, then grows a list (for dynamic attach). */
+  static void waitForLine() throws Exception {
+    System.out.println("ready");
+    System.out.flush();
+    new BufferedReader(new InputStreamReader(System.in)).readLine();
+    List<String> list = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      list.add("x"); // memspan-it: attached-add
+    }
+    System.out.println("attached size=" + list.size());
+  }
+}
