@@ -65,7 +65,7 @@ class ReadmeIT {
 
   @Test
   void everyLauncherFlagIsDocumented() throws Exception {
-    for (String cmd : List.of("demo", "run", "attach")) {
+    for (String cmd : List.of("demo", "run", "attach", "doctor")) {
       String help = run(Build.home().resolve("memspan").toString(), cmd, "--help");
       Matcher m = Pattern.compile("(?m)^\\s+(--[a-z][a-z-]*)").matcher(help);
       int n = 0;
@@ -75,7 +75,7 @@ class ReadmeIT {
           assertTrue(readme.contains("`" + m.group(1)), "README documents memspan " + cmd + " " + m.group(1));
         }
       }
-      assertTrue(n >= 2, "parsed the flags of memspan " + cmd + " --help:\n" + help);
+      assertTrue(n >= 1, "parsed the flags of memspan " + cmd + " --help:\n" + help);
     }
   }
 

@@ -39,7 +39,7 @@ class LauncherUsageTest {
         "--no-summary", "--no-build");
     assertHelp("attach", "--endpoint", "--protocol", "--service", "--agent-args", "--no-build");
     assertHelp("test");
-    assertHelp("doctor");
+    assertHelp("doctor", "--no-load");
   }
 
   @Test
