@@ -3,12 +3,14 @@ package io.memspan.bpf;
 import com.sun.jna.Pointer;
 import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
 
 /**
  * The {@code slots} array mapped into this process. A thread claims the first slot, probing from
- * {@code tid & mask} (as memspan.bpf.c's find_slot), whose tid it can compare-and-set from 0 to its
- * own; the kernel then finds it without any registration syscall. Slots of dead threads are
+ * {@code tid & mask} (as memspan.bpf.c's find_slot), that is free (tid 0), zeroes it and stores its
+ * own tid; the kernel then finds it without any registration syscall. Slots of ended threads are
  * released by {@link #releaseDead}.
  */
 final class SlotTable implements AutoCloseable {
@@ -54,7 +56,11 @@ final class SlotTable implements AutoCloseable {
         owners[index] = slot;
         return slot;
       }
-      if (current == 0 && BccSlot.INTS.compareAndSet(view, at, 0, tid)) {
+      if (current == 0) {
+        // A free slot's memory may hold what the kernel counted for its previous owner; zero it
+        // before the tid is published, so the new owner never inherits stale counters.
+        clear(index);
+        BccSlot.INTS.setRelease(view, at, tid);
         BccSlot slot = new BccSlot(view, index, tid, thread);
         owners[index] = slot;
         inUse++;
@@ -64,7 +70,7 @@ final class SlotTable implements AutoCloseable {
     return null;
   }
 
-  /** Visits the slots of live and dead threads; afterwards frees the slots of dead ones. */
+  /** Visits the slots of live and ended threads; {@link #releaseDead} frees the ended ones. */
   synchronized void forEachClaimed(Consumer<BccSlot> visitor) {
     if (closed) {
       return;
@@ -76,12 +82,16 @@ final class SlotTable implements AutoCloseable {
     }
   }
 
-  /** Frees slots whose thread ended; returns how many. */
+  /**
+   * Frees slots whose thread ended; returns how many. Thread.isAlive turns false before the native
+   * thread has exited, and until then the kernel still counts its faults and syscalls into the
+   * slot, so a slot is freed only once its task has left /proc/self/task.
+   */
   synchronized int releaseDead() {
     int released = 0;
     for (int i = 0; i < owners.length && !closed; i++) {
       BccSlot slot = owners[i];
-      if (slot != null && !slot.ownerAlive()) {
+      if (slot != null && !slot.ownerAlive() && !taskExists(slot.tid())) {
         owners[i] = null;
         clear(i);
         BccSlot.INTS.setRelease(view, i * SlotLayout.SIZE + SlotLayout.TID, 0);
@@ -90,6 +100,10 @@ final class SlotTable implements AutoCloseable {
       }
     }
     return released;
+  }
+
+  private static boolean taskExists(int tid) {
+    return Files.exists(Path.of("/proc/self/task", Integer.toString(tid)));
   }
 
   synchronized int inUse() {

@@ -53,6 +53,13 @@ class SlotClaimTest {
       for (Thread t : holders) {
         t.join();
       }
+      // join() returns before the native threads have exited; their slots are freed only after.
+      for (int tid : tids) {
+        Path task = Path.of("/proc/self/task", Integer.toString(tid));
+        for (int i = 0; i < 500 && Files.exists(task); i++) {
+          Thread.sleep(10);
+        }
+      }
       Set<Integer> visited = new HashSet<>();
       probe.forEachIdleThread((tid, idle) -> visited.add(tid));
       assertTrue(visited.containsAll(tids), "ended threads reported once more: " + visited);
