@@ -60,6 +60,7 @@ public final class HttpReceiver implements AutoCloseable {
                 .addLast("idle-close", new IdleCloser())
                 .addLast("stall", guard)
                 .addLast("codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+                .addLast("authorize", new HeadAuthorization(token, ingest))
                 .addLast("budget", new BudgetedBodies(ingest))
                 .addLast("aggregate", new LimitedAggregator(max, ingest))
                 .addLast("complete", new ChannelInboundHandlerAdapter() {
@@ -158,6 +159,19 @@ public final class HttpReceiver implements AutoCloseable {
     LimitedAggregator(int maxBytes, Ingest ingest) {
       super(maxBytes, true);
       this.ingest = ingest;
+    }
+
+    /**
+     * Netty would answer an oversized {@code Expect: 100-continue} itself, with an empty 413 that is
+     * not counted; declining here sends it to {@link #handleOversizedMessage} like any other.
+     */
+    @Override
+    protected Object newContinueResponse(HttpMessage start, int maxContentLength, io.netty.channel.ChannelPipeline p) {
+      if (io.netty.handler.codec.http.HttpUtil.is100ContinueExpected(start)
+          && io.netty.handler.codec.http.HttpUtil.getContentLength(start, -1L) > maxContentLength) {
+        return null;
+      }
+      return super.newContinueResponse(start, maxContentLength, p);
     }
 
     @Override
