@@ -90,7 +90,7 @@ public final class BccProbe implements MemoryProbe {
       return new ProbeStats(0, ring.delivered(), 0, 0, claimFailures.get());
     }
     return new ProbeStats(kernelStats.get(KernelStats.GENERATED), ring.delivered(),
-        kernelStats.get(KernelStats.LOST), slots.inUse(), claimFailures.get(),
+        kernelStats.get(KernelStats.LOST) + ring.unreadable(), slots.inUse(), claimFailures.get(),
         kernelStats.get(KernelStats.IDLE_UNCOUNTED));
   }
 

@@ -3,7 +3,8 @@ package io.memspan.bpf;
 /**
  * Loss is measured, never silent: {@code generated = delivered + lost + pending}, where
  * {@code lost} counts the kernel's ring-buffer reserve failures (and syscalls it could not track
- * between enter and exit). {@code idleEventsUncounted} counts faults and syscalls of slotless
+ * between enter and exit, and records Java skipped because their kind was unknown).
+ * {@code idleEventsUncounted} counts faults and syscalls of slotless
  * threads that found the bounded per-tid idle table full.
  */
 public record ProbeStats(

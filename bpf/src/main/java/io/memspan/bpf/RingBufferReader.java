@@ -35,6 +35,7 @@ final class RingBufferReader implements AutoCloseable {
   private final ByteBuffer producer;
   private long delivered;
   private long discarded;
+  private long unreadable;
   private boolean closed;
 
   RingBufferReader(int ringFd, int ringBytes) {
@@ -57,7 +58,9 @@ final class RingBufferReader implements AutoCloseable {
 
   /**
    * Hands every committed record to {@code sink} and frees its space; stops at the first record
-   * still being written (busy bit). Returns the number delivered.
+   * still being written (busy bit). Returns the number delivered. If {@code sink} throws, the
+   * records already handed over (the throwing one included) stay delivered and their space freed,
+   * so nothing is handed over twice and the counts stay true.
    */
   int poll(Consumer<SyscallRecord> sink) {
     if (closed) {
@@ -65,41 +68,58 @@ final class RingBufferReader implements AutoCloseable {
     }
     int count = 0;
     long cons = (long) LONGS.getAcquire(consumer, 0);
-    while (true) {
-      long prod = (long) LONGS.getAcquire(producer, 0);
-      if (cons >= prod) {
-        break;
-      }
-      boolean progressed = false;
-      while (cons < prod) {
-        int header = page + (int) (cons & mask);
-        int len = (int) INTS.getAcquire(producer, header);
-        if ((len & BUSY_BIT) != 0) {
+    long released = cons;
+    try {
+      while (true) {
+        long prod = (long) LONGS.getAcquire(producer, 0);
+        if (cons >= prod) {
           break;
         }
-        int size = len & ~(BUSY_BIT | DISCARD_BIT);
-        cons += (size + HEADER_SIZE + 7) & ~7L;
-        if ((len & DISCARD_BIT) == 0) {
-          sink.accept(decode(header + HEADER_SIZE));
+        boolean progressed = false;
+        while (cons < prod) {
+          int header = page + (int) (cons & mask);
+          int len = (int) INTS.getAcquire(producer, header);
+          if ((len & BUSY_BIT) != 0) {
+            break;
+          }
+          int size = len & ~(BUSY_BIT | DISCARD_BIT);
+          cons += (size + HEADER_SIZE + 7) & ~7L;
+          progressed = true;
+          if ((len & DISCARD_BIT) != 0) {
+            discarded++;
+            continue;
+          }
+          SyscallRecord record = decode(header + HEADER_SIZE);
+          if (record == null) {
+            unreadable++;
+            continue;
+          }
           count++;
-        } else {
-          discarded++;
+          sink.accept(record);
         }
-        progressed = true;
+        if (!progressed) {
+          break;
+        }
+        // Release, once per batch: the records are read before the kernel may reuse their space.
+        LONGS.setRelease(consumer, 0, cons);
+        released = cons;
       }
-      if (!progressed) {
-        break;
+    } finally {
+      if (released != cons) {
+        LONGS.setRelease(consumer, 0, cons);
       }
-      // Release, once per batch: the records are read before the kernel may reuse their space.
-      LONGS.setRelease(consumer, 0, cons);
+      delivered += count;
     }
-    delivered += count;
     return count;
   }
 
+  /** The record at {@code at}, or null when its kind is none memspan.bpf.c writes. */
   private SyscallRecord decode(int at) {
     int kind = (int) INTS.get(producer, at + EventLayout.KIND);
-    SyscallRecord.Syscall syscall = kind >= 1 && kind <= KINDS.length ? KINDS[kind - 1] : KINDS[0];
+    if (kind < 1 || kind > KINDS.length) {
+      return null;
+    }
+    SyscallRecord.Syscall syscall = KINDS[kind - 1];
     long[] args = new long[syscall.argCount()];
     for (int i = 0; i < args.length; i++) {
       args[i] = (long) LONGS.get(producer, at + EventLayout.ARGS + i * 8);
@@ -111,6 +131,11 @@ final class RingBufferReader implements AutoCloseable {
         args,
         (long) LONGS.get(producer, at + EventLayout.RET),
         (long) LONGS.get(producer, at + EventLayout.OP_ID));
+  }
+
+  /** Records skipped because their kind is unknown (a layout mismatch); reported as lost. */
+  long unreadable() {
+    return unreadable;
   }
 
   long delivered() {
