@@ -2,13 +2,12 @@ package io.memspan.agent;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.lang.instrument.Instrumentation;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.jar.JarEntry;
+import java.io.File;
+import java.io.FileOutputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.jar.JarFile;
-import java.util.jar.JarOutputStream;
 
 /**
  * Puts the hook classes on the bootstrap class path, where instrumented JDK code can see them, and
@@ -23,26 +22,36 @@ final class BootJar {
   private BootJar() {}
 
   static Class<?> install(Instrumentation inst) throws IOException, ClassNotFoundException {
-    // Not Files.createTempFile: seeding its SecureRandom costs premain tens to hundreds of ms.
-    Path jar = Path.of(System.getProperty("java.io.tmpdir"), "memspan-hooks-"
-        + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".jar");
-    Files.createFile(jar);
-    jar.toFile().deleteOnExit();
-    try (OutputStream file = Files.newOutputStream(jar);
-        JarOutputStream out = new JarOutputStream(file)) {
-      ClassLoader own = BootJar.class.getClassLoader();
-      for (String name : CLASSES) {
-        try (InputStream in = own.getResourceAsStream(name)) {
-          if (in == null) {
-            throw new IOException(name + " is missing from the agent jar");
-          }
-          out.putNextEntry(new JarEntry(name));
-          in.transferTo(out);
-          out.closeEntry();
+    Map<String, byte[]> entries = new LinkedHashMap<>();
+    ClassLoader own = BootJar.class.getClassLoader();
+    for (String name : CLASSES) {
+      try (InputStream in = own.getResourceAsStream(name)) {
+        if (in == null) {
+          throw new IOException(name + " is missing from the agent jar");
         }
+        entries.put(name, in.readAllBytes());
       }
     }
-    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar.toFile()));
+    // Neither Files.createTempFile (its SecureRandom), ProcessHandle (its reaper pool), NIO
+    // channels nor string concatenation (an invokedynamic bootstrap): each costs premain tens of
+    // ms at first use. A name another JVM took just means trying the next one.
+    byte[] bytes = StoredJar.of(entries);
+    File dir = new File(System.getProperty("java.io.tmpdir"));
+    File jar = null;
+    for (int attempt = 0; jar == null; attempt++) {
+      File candidate = new File(dir,
+          "memspan-hooks-".concat(Long.toString(System.nanoTime())).concat(".jar"));
+      if (candidate.createNewFile()) {
+        jar = candidate;
+      } else if (attempt > 100) {
+        throw new IOException("cannot create a file in ".concat(dir.toString()));
+      }
+    }
+    try (FileOutputStream out = new FileOutputStream(jar)) {
+      out.write(bytes);
+    }
+    jar.deleteOnExit();
+    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
     Class<?> hooks = Class.forName(HOOKS, true, null);
     if (hooks.getClassLoader() != null) {
       throw new IllegalStateException(HOOKS + " was loaded by " + hooks.getClassLoader()
