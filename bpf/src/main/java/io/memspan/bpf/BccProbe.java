@@ -17,6 +17,7 @@ public final class BccProbe implements MemoryProbe {
   private final AtomicLong claimFailures = new AtomicLong();
   private final SlotCounters scratch = new SlotCounters();
   private boolean closed;
+  private ProbeStats statsAtClose;
 
   BccProbe(ProbeOptions options, BccProgram program) {
     this.options = options;
@@ -86,12 +87,19 @@ public final class BccProbe implements MemoryProbe {
 
   @Override
   public synchronized ProbeStats stats() {
-    if (closed) {
-      return new ProbeStats(0, ring.delivered(), 0, 0, claimFailures.get());
-    }
-    return new ProbeStats(kernelStats.get(KernelStats.GENERATED), ring.delivered(),
-        kernelStats.get(KernelStats.LOST) + ring.unreadable(), slots.inUse(), claimFailures.get(),
-        kernelStats.get(KernelStats.IDLE_UNCOUNTED));
+    return closed ? statsAtClose : statsNow();
+  }
+
+  /**
+   * LOST is read before GENERATED: the kernel counts a record as generated before it can be lost,
+   * so in this order generated always covers lost and pending never goes negative.
+   */
+  private ProbeStats statsNow() {
+    long lost = kernelStats.get(KernelStats.LOST) + ring.unreadable();
+    long idleUncounted = kernelStats.get(KernelStats.IDLE_UNCOUNTED);
+    long generated = kernelStats.get(KernelStats.GENERATED);
+    return new ProbeStats(generated, ring.delivered(), lost, slots.inUse(), claimFailures.get(),
+        idleUncounted);
   }
 
   /**
@@ -117,8 +125,12 @@ public final class BccProbe implements MemoryProbe {
     if (closed) {
       return;
     }
-    closed = true;
     program.closeAttachments();
+    // Counters as they stood when the tracepoints went: the stats map is unmapped below.
+    ProbeStats last = statsNow();
+    statsAtClose = new ProbeStats(last.recordsGenerated(), last.recordsDelivered(),
+        last.recordsLost(), 0, last.slotClaimFailures(), last.idleEventsUncounted());
+    closed = true;
     ring.close();
     kernelStats.close();
     slots.close();

@@ -48,6 +48,15 @@ class ProbeCloseTest {
 
     MemoryProbe probe = Probes.load(ProbeOptions.defaults());
     ThreadSlot slot = probe.claimCurrentThread();
+    slot.arm(77);
+    for (int i = 0; i < 3; i++) {
+      TestLibC.INSTANCE.munmap(TestLibC.mapAnonymous(1 << 20), 1 << 20);
+    }
+    slot.disarm();
+    long polled = Probes.drain(probe).size();
+    slot.arm(78);
+    TestLibC.INSTANCE.munmap(TestLibC.mapAnonymous(1 << 20), 1 << 20); // left in the ring
+    slot.disarm();
     Map<String, Integer> fdsOpen = bpfFds();
     List<String> mapsOpen = bpfMappings();
     // 10 syscall tracepoints through perf events, 2 fault raw tracepoints through bpf links,
@@ -71,6 +80,14 @@ class ProbeCloseTest {
     slot.readOp(c);
     assertEquals(0, c.faults() + c.mmapCount, c.toString());
     probe.close(); // idempotent
-    assertTrue(probe.stats().recordsGenerated() == 0);
+    // The counters as they stood at close, consistent: nothing went negative or vanished.
+    ProbeStats after = probe.stats();
+    assertEquals(polled, after.recordsDelivered(), after.toString());
+    assertTrue(after.recordsGenerated() >= polled + 2, after.toString());
+    assertTrue(after.recordsPending() >= 2, "the unpolled mmap and munmap: " + after);
+    assertEquals(after.recordsGenerated(),
+        after.recordsDelivered() + after.recordsLost() + after.recordsPending());
+    assertEquals(0, after.slotsInUse(), "the slots were retired");
+    assertEquals(after, probe.stats(), "a snapshot: stable after close");
   }
 }
