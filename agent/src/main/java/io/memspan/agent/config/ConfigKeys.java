@@ -49,9 +49,6 @@ public final class ConfigKeys {
   public static final String ADVICE_INTERVAL_SECONDS = "memspan.advice.interval.seconds";
   public static final long ADVICE_INTERVAL_SECONDS_DEFAULT = 60;
 
-  /** Extra probes: com.acme.Buf#grow(int);... */
-  public static final String PROBES = "memspan.probes";
-
   // ---- export: memspan's own knobs ----
 
   /** Kept ops waiting to become spans; when full, {@code Telemetry.emit} drops and counts. */
