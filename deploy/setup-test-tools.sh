@@ -2,6 +2,8 @@
 # Installs the tools some tests drive (as real parts, never mocks), idempotently:
 #   chromium + chromium-driver  the collector's page test (headless chromium through chromedriver)
 #   libcap2-bin                 capsh: bpf's UnprivilegedIT runs JVMs as nobody with ambient capabilities
+#   gcc                         bpf's SlotLayoutTest compiles the C layout to check Java's offsets
+#   curl                        the collector's receiver test sends OTLP/JSON the way users do
 # Keep this a plain package list. Prints one line per thing it changed; nothing on a ready host.
 set -euo pipefail
 
@@ -9,6 +11,8 @@ packages=(
   chromium
   chromium-driver
   libcap2-bin
+  gcc
+  curl
 )
 
 say() { printf 'setup-test-tools: %s\n' "$*"; }
