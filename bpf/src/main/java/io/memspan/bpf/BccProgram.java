@@ -65,17 +65,18 @@ public final class BccProgram implements AutoCloseable {
     long t0 = System.nanoTime();
     Pointer module;
     String compilerOutput;
+    int errno;
     try (StderrCapture capture = StderrCapture.start()) {
       module = bcc.bpf_module_create_c_from_string(source, 0, cflags, cflags.length, true, null);
-      compilerOutput = capture.finish(module != null);
+      // Now, before the capture's own dup2/close/read overwrite it.
+      errno = Native.getLastError();
+      compilerOutput = capture.finish();
     }
     long compileNanos = System.nanoTime() - t0;
     if (module == null) {
       LibC.malloc_trim(0);
       throw new ProbeUnavailableException(ProbeUnavailableException.Missing.COMPILE,
-          "libbcc could not compile memspan.bpf.c (flags " + String.join(" ", cflags) + "): "
-              + (compilerOutput.isBlank() ? "no compiler output; errno " + LibC.lastError()
-              : compilerOutput.strip()));
+          compileFailure(compilerOutput, errno, cflags));
     }
     List<Integer> fds = new ArrayList<>();
     try {
@@ -104,6 +105,26 @@ public final class BccProgram implements AutoCloseable {
         LibC.malloc_trim(0);
       }
     }
+  }
+
+  /**
+   * Why libbcc returned no module. It prints clang's diagnostics and returns NULL with errno often
+   * 0, which must never reach a user as a bare "errno 0"/"Success".
+   */
+  static String compileFailure(String compilerOutput, int errno, String[] cflags) {
+    String what = "libbcc could not compile memspan.bpf.c (flags " + String.join(" ", cflags) + "): ";
+    if (!compilerOutput.isBlank()) {
+      return what + compilerOutput.strip();
+    }
+    if (errno != 0) {
+      return what + "no compiler output; " + LibC.strerror(errno) + " (errno " + errno + ")";
+    }
+    return what + "it printed nothing and set no error code. Already checked: libbcc loads, "
+        + "capabilities, tracefs, kernel headers for " + BccPreflight.kernelRelease()
+        + " present, the bpf syscall works. Likely causes: kernel headers that do not match the "
+        + "running kernel (reinstall them for `uname -r`, or run deploy/setup-host.sh), a libbcc "
+        + "built against a clang/LLVM that cannot parse these headers, or the process running out "
+        + "of memory while compiling.";
   }
 
   static List<String> cflags(ProbeOptions options) throws ProbeUnavailableException {

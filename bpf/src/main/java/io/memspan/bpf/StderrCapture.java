@@ -9,10 +9,13 @@ import java.nio.file.Path;
 
 /**
  * libbcc prints clang's diagnostics on fd 2 and returns NULL with errno 0. To name the error, fd 2
- * goes to a memfd while compiling; afterwards whatever was captured on success is written back so
- * that no other output of the process is lost.
+ * goes to a memfd while compiling; afterwards everything captured is written to the real stderr
+ * too, since other threads' output went to the memfd meanwhile and must not be swallowed.
  */
 final class StderrCapture implements AutoCloseable {
+  /** MFD_CLOEXEC: a process forked meanwhile must not inherit the capture. */
+  static final int MFD_CLOEXEC = 1;
+
   private final int savedStderr;
   private final int memfd;
   private boolean restored;
@@ -23,7 +26,7 @@ final class StderrCapture implements AutoCloseable {
   }
 
   static StderrCapture start() {
-    int memfd = LibC.memfd_create("memspan-bcc-stderr", 0);
+    int memfd = LibC.memfd_create("memspan-bcc-stderr", MFD_CLOEXEC);
     int saved = memfd < 0 ? -1 : LibC.dup(2);
     if (memfd < 0 || saved < 0 || LibC.dup2(memfd, 2) < 0) {
       if (memfd >= 0) {
@@ -37,8 +40,8 @@ final class StderrCapture implements AutoCloseable {
     return new StderrCapture(saved, memfd);
   }
 
-  /** Restores fd 2 and returns what was captured; echoes it on success (other threads' output). */
-  String finish(boolean echo) {
+  /** Restores fd 2, echoes what was captured to it, and returns the captured text. */
+  String finish() {
     if (memfd < 0 || restored) {
       return "";
     }
@@ -49,10 +52,10 @@ final class StderrCapture implements AutoCloseable {
     } catch (IOException e) {
       text = "";
     }
-    if (echo && !text.isEmpty()) {
+    if (!text.isEmpty()) {
       try {
         FileOutputStream err = new FileOutputStream(FileDescriptor.err);
-        err.write(text.getBytes());
+        err.write(text.getBytes(StandardCharsets.UTF_8));
         err.flush();
       } catch (IOException e) {
         // stderr is gone; nothing to do
