@@ -79,12 +79,17 @@ final class BccPreflight {
   }
 
   static void kernelHeaders() throws ProbeUnavailableException {
-    String release = kernelRelease();
-    Path build = Path.of("/lib/modules", release, "build");
-    if (!Files.isDirectory(build.resolve("include"))) {
+    kernelHeaders(KernelHeaderSource.MODULES, KernelHeaderSource.KHEADERS, kernelRelease());
+  }
+
+  static void kernelHeaders(Path modules, Path kheaders, String release)
+      throws ProbeUnavailableException {
+    if (KernelHeaderSource.find(modules, kheaders, release) == null) {
       throw new ProbeUnavailableException(ProbeUnavailableException.Missing.KERNEL_HEADERS,
-          "kernel headers for " + release + " not found (" + build + "): run"
-              + " deploy/setup-host.sh as root (installs linux-headers and links them)");
+          "kernel headers for " + release + " not found (neither "
+              + KernelHeaderSource.buildDir(modules, release) + "/include nor "
+              + kheaders + "): run deploy/setup-host.sh as root (installs"
+              + " linux-headers and links them), or load the kheaders module: modprobe kheaders");
     }
   }
 

@@ -27,7 +27,7 @@ public final class Doctor {
   private static final Path UNPRIVILEGED_BPF_DISABLED =
       Path.of("/proc/sys/kernel/unprivileged_bpf_disabled");
   private static final Path MODULES = Path.of("/lib/modules");
-  private static final Path KHEADERS = Path.of("/sys/kernel/kheaders.tar.xz");
+  private static final Path KHEADERS = io.memspan.bpf.KernelHeaderSource.KHEADERS;
 
   private Doctor() {}
 

@@ -1,12 +1,13 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.KernelHeaderSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The kernel headers libbcc compiles against: {@code /lib/modules/<release>/build}, or the
- * in-kernel archive {@code /sys/kernel/kheaders.tar.xz} (CONFIG_IKHEADERS) that bcc falls back to.
+ * The kernel headers libbcc compiles against, by {@link KernelHeaderSource}'s rule (the same one
+ * the probe's preflight applies).
  */
 final class KernelHeaders {
 
@@ -15,8 +16,9 @@ final class KernelHeaders {
   private KernelHeaders() {}
 
   static Finding check(Path modulesRoot, Path kheadersArchive, KernelRelease running) {
-    Path build = modulesRoot.resolve(running.text()).resolve("build");
-    if (Files.isDirectory(build.resolve("include"))) {
+    Path build = KernelHeaderSource.buildDir(modulesRoot, running.text());
+    Path found = KernelHeaderSource.find(modulesRoot, kheadersArchive, running.text());
+    if (build.equals(found)) {
       String where = build.toString();
       try {
         if (Files.isSymbolicLink(build)) {
@@ -34,7 +36,7 @@ final class KernelHeaders {
       return Finding.ok(CHECK, where + " (headers of " + headers + ", running " + running.text()
           + ": enough for memspan's tracepoints)");
     }
-    if (Files.exists(kheadersArchive)) {
+    if (found != null) {
       return Finding.ok(CHECK, "none in " + build + "; bcc uses " + kheadersArchive);
     }
     return Finding.fail(CHECK, "no kernel headers at " + build,

@@ -28,12 +28,27 @@ final class ProgramCheck {
     }
   }
 
-  private static String fixFor(ProbeUnavailableException.Missing missing) {
+  static final String LOAD_FIX = "the kernel's verifier rejected the program although the"
+      + " capabilities are granted: report it with the verifier log above, `uname -r` and the"
+      + " libbcc version (dpkg -s libbpfcc), or try a newer kernel or libbpfcc";
+  static final String ATTACH_FIX = "attaching to a tracepoint failed although the capabilities are"
+      + " granted: check that perf events are allowed (kernel.perf_event_paranoid, seccomp/container"
+      + " policy on perf_event_open) and that tracefs events are readable"
+      + " (/sys/kernel/tracing/events)";
+  static final String MAP_FIX = "the BPF maps could not be created or mapped into this process:"
+      + " check the memory lock limit (ulimit -l), that mmap of BPF maps is not denied by an LSM"
+      + " (SELinux/AppArmor bpf and map rules), and free memory";
+
+  static String fixFor(ProbeUnavailableException.Missing missing) {
     return switch (missing) {
       case LIBBCC -> LibbccInstallation.INSTALL;
       case TRACEFS -> Tracefs.MOUNT_FIX;
-      case KERNEL_HEADERS -> "install kernel headers as root: deploy/setup-host.sh";
-      case CAPABILITY, BPF_SYSCALL, LOAD, ATTACH, MAP -> CapabilityCheck.GRANT;
+      case KERNEL_HEADERS -> "install kernel headers as root: deploy/setup-host.sh, or load the"
+          + " kheaders module: modprobe kheaders";
+      case CAPABILITY, BPF_SYSCALL -> CapabilityCheck.GRANT;
+      case LOAD -> LOAD_FIX;
+      case ATTACH -> ATTACH_FIX;
+      case MAP -> MAP_FIX;
       case TRACEPOINT -> "use a kernel with the syscalls and exceptions tracepoints (x86_64,"
           + " CONFIG_FTRACE_SYSCALLS=y)";
       case COMPILE -> "check the kernel headers (deploy/setup-host.sh) and the clang errors above";

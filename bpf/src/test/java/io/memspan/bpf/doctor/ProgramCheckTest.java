@@ -1,0 +1,29 @@
+package io.memspan.bpf.doctor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memspan.bpf.ProbeUnavailableException.Missing;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** A load, attach or map failure after the capability check passed is not sent back to it. */
+class ProgramCheckTest {
+
+  @Test
+  void loadAttachAndMapFailuresEachGetTheirOwnFix() {
+    String load = ProgramCheck.fixFor(Missing.LOAD);
+    String attach = ProgramCheck.fixFor(Missing.ATTACH);
+    String map = ProgramCheck.fixFor(Missing.MAP);
+    for (String fix : Set.of(load, attach, map)) {
+      assertNotEquals(CapabilityCheck.GRANT, fix);
+    }
+    assertEquals(3, Set.of(load, attach, map).size());
+    assertTrue(load.contains("verifier log") && load.contains("uname -r")
+        && load.contains("libbcc version"), load);
+    assertTrue(attach.contains("perf_event") && attach.contains("tracefs"), attach);
+    assertTrue(map.contains("mmap") && map.contains("LSM"), map);
+    assertEquals(CapabilityCheck.GRANT, ProgramCheck.fixFor(Missing.CAPABILITY));
+  }
+}
