@@ -8,7 +8,7 @@
 //   -DMEMSPAN_IDLE_THREADS=<n>       bound of the per-tid idle table for threads without a slot
 //
 // The layout section below is the one C definition of every structure Java reads; Java's definition
-// is io.memspan.bpf.SlotLayout / SyscallEventLayout / KernelStats, and SlotLayoutTest compiles this
+// is io.memspan.bpf.SlotLayout / EventLayout / KernelStats, and SlotLayoutTest compiles this
 // section with the host C compiler (-DMEMSPAN_LAYOUT_ONLY) to check every Java offset against it.
 
 // ---- layout (shared with Java) -------------------------------------------------------------------

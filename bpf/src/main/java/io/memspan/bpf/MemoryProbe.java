@@ -18,7 +18,7 @@ public interface MemoryProbe extends AutoCloseable {
 
   /**
    * The calling thread's slot, claimed on first call and cached per thread by the caller. Returns
-   * {@link ThreadSlot#NONE}-like inert slot when no slot is free (counted in {@link #stats()}).
+   * the inert {@link ThreadSlot#INERT} when no slot is free (counted in {@link #stats()}).
    */
   ThreadSlot claimCurrentThread();
 
