@@ -1,6 +1,5 @@
 package io.memspan.bench.agent;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,28 +26,16 @@ public final class AgentOverhead {
   private AgentOverhead() {}
 
   public static void main(String[] args) throws Exception {
-    Path agent = Path.of(args.length > 0 ? args[0] : "agent/target/memspan-agent.jar");
+    Path agent = AgentModes.agentJar(args.length > 0 ? args[0] : "agent/target/memspan-agent.jar");
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-    if (!Files.isRegularFile(agent)) {
-      throw new IllegalArgumentException(agent + " not found: build the agent first");
-    }
-    String common = "-javaagent:" + agent.toAbsolutePath() + "=instrument=premain,"
-        + "otel.traces.exporter=none,otel.metrics.exporter=none,kernel=";
-    Map<String, String[]> configs = new LinkedHashMap<>();
-    configs.put("no agent", new String[0]);
-    configs.put("agent, kernel off", new String[] {common + "off"});
-    configs.put("agent, rusage", new String[] {common + "rusage"});
-    configs.put("agent, bcc (defaults here)", new String[] {common + "bcc"});
+    Map<String, List<String>> configs =
+        AgentModes.kernelModes(agent, "instrument=premain", List.of("off", "rusage", "bcc"));
 
     Map<String, Map<String, List<Double>>> scores = new LinkedHashMap<>();
     for (int round = 0; round < rounds; round++) {
-      for (Map.Entry<String, String[]> c : configs.entrySet()) {
-        List<String> jvm = new ArrayList<>(List.of("-Xmx2g"));
-        if (Runtime.version().feature() >= 24) {
-          jvm.add("--enable-native-access=ALL-UNNAMED");
-          jvm.add("--sun-misc-unsafe-memory-access=allow");
-        }
-        jvm.addAll(List.of(c.getValue()));
+      for (Map.Entry<String, List<String>> c : configs.entrySet()) {
+        List<String> jvm = AgentModes.baseJvmArgs();
+        jvm.addAll(c.getValue());
         Options opts = new OptionsBuilder()
             .include(CollectionGrowthBench.class.getName())
             .jvmArgsAppend(jvm.toArray(new String[0]))
@@ -68,7 +55,7 @@ public final class AgentOverhead {
     System.out.println("| benchmark | configuration | ops/s (mean of rounds) | vs no agent |");
     System.out.println("| --- | --- | ---: | ---: |");
     for (Map.Entry<String, Map<String, List<Double>>> b : scores.entrySet()) {
-      double base = mean(b.getValue().get("no agent"));
+      double base = mean(b.getValue().get(AgentModes.NO_AGENT));
       for (Map.Entry<String, List<Double>> c : b.getValue().entrySet()) {
         double m = mean(c.getValue());
         System.out.println(String.format(Locale.ROOT, "| %s | %s | %.1f | %+.1f %% |",
