@@ -191,7 +191,14 @@ public final class Spool implements AutoCloseable {
       done.completeExceptionally(new SpoolBusyException("spool write queue is full"));
       return done;
     }
-    queue.add(new Pending(signal, receivedMillis, payload, done));
+    Pending pending = new Pending(signal, receivedMillis, payload, done);
+    queue.add(pending);
+    // close() may have drained the queue between the check above and the add: whoever removes the
+    // record from the queue answers it, so it is written, or refused here, never left waiting.
+    if (closing && queue.remove(pending)) {
+      pendingBytes.addAndGet(-payload.length);
+      done.completeExceptionally(new SpoolBusyException("spool is closing"));
+    }
     return done;
   }
 
@@ -206,11 +213,9 @@ public final class Spool implements AutoCloseable {
         break;
       }
       queue.drainTo(batch, 8192);
-      if (batch.get(batch.size() - 1) == STOP) {
-        batch.remove(batch.size() - 1);
-        stop = true;
-      }
-      batch.removeIf(p -> p == STOP);
+      // An append that raced close() can land after STOP: write it with the batch, and still stop
+      // (otherwise the writer waits in take() and close() waits for the writer).
+      stop = batch.removeIf(p -> p == STOP);
       if (!batch.isEmpty()) {
         writeBatch(batch, head);
       }

@@ -85,6 +85,58 @@ class SpoolTest {
   }
 
   @Test
+  void closeRacingAppendsReturnsPromptlyAndEveryAppendCompletesDurablyOrFailsClearly() throws Exception {
+    for (int round = 0; round < 60; round++) {
+      Path roundDir = dir.resolve("round-" + round);
+      Spool spool = Spool.open(roundDir, 64 << 20, 8 << 20, new Metrics());
+      java.util.Map<CompletableFuture<Long>, byte[]> appends = new java.util.concurrent.ConcurrentHashMap<>();
+      java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean(true);
+      List<Thread> appenders = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int thread = t;
+        Thread a = new Thread(() -> {
+          for (int i = 0; go.get(); i++) {
+            byte[] p = payload(thread * 1_000_000 + i, 64);
+            appends.put(spool.append(Signal.TRACES, i, p), p);
+          }
+        });
+        a.start();
+        appenders.add(a);
+      }
+      Thread.sleep(1);
+      long t0 = System.nanoTime();
+      spool.close();
+      long closeMs = java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+      go.set(false);
+      for (Thread a : appenders) {
+        a.join();
+      }
+      // close() flushes what was queued before it (a few seconds at most on a loaded machine); the bug
+      // was the writer missing STOP and close() waiting out its 30 s join.
+      assertTrue(closeMs < 15_000, "round " + round + ": close() took " + closeMs + " ms with appends racing it");
+      java.util.Map<Long, byte[]> durable = new java.util.HashMap<>();
+      for (var e : appends.entrySet()) {
+        assertTrue(e.getKey().isDone(), "round " + round + ": an append racing close() was left waiting");
+        try {
+          durable.put(e.getKey().join(), e.getValue());
+        } catch (java.util.concurrent.CompletionException failed) {
+          assertTrue(failed.getCause() instanceof SpoolBusyException, failed.getCause().toString());
+          assertEquals("spool is closing", failed.getCause().getMessage());
+        }
+      }
+      try (Spool reopened = Spool.open(roundDir, 64 << 20, 8 << 20, new Metrics())) {
+        java.util.Map<Long, byte[]> onDisk = new java.util.HashMap<>();
+        for (SpoolEntry e : readAll(reopened, 0)) {
+          onDisk.put(e.position(), e.payload());
+        }
+        for (var d : durable.entrySet()) {
+          assertArrayEquals(d.getValue(), onDisk.get(d.getKey()), "acknowledged record " + d.getKey() + " lost");
+        }
+      }
+    }
+  }
+
+  @Test
   void tornTailIsTruncatedOnRecoveryAndAppendsContinue() throws Exception {
     try (Spool spool = Spool.open(dir, 1 << 20, 1 << 20, new Metrics())) {
       for (int i = 0; i < 10; i++) {
