@@ -86,7 +86,7 @@ class SpoolTest {
 
   @Test
   void closeRacingAppendsReturnsPromptlyAndEveryAppendCompletesDurablyOrFailsClearly() throws Exception {
-    for (int round = 0; round < 60; round++) {
+    for (int round = 0; round < 15; round++) {
       Path roundDir = dir.resolve("round-" + round);
       Spool spool = Spool.open(roundDir, 64 << 20, 8 << 20, new Metrics());
       java.util.Map<CompletableFuture<Long>, byte[]> appends = new java.util.concurrent.ConcurrentHashMap<>();
