@@ -24,7 +24,7 @@ import java.util.Map;
  * picks without eBPF), and, when running as root, {@code kernel=bcc} reported separately.
  *
  * <p>{@code java -cp bench/target/memspan-bench.jar io.memspan.bench.ab.WholeWorkloadAB
- * agent/target/memspan-agent.jar [rounds]}
+ * agent/target/memspan-agent.jar [rounds] [size]}
  */
 public final class WholeWorkloadAB {
   private static final List<Class<?>> WORKLOADS = List.of(JsonOrders.class, SqlOrders.class);
@@ -34,6 +34,9 @@ public final class WholeWorkloadAB {
   public static void main(String[] args) throws Exception {
     Path agent = AgentModes.agentJar(args.length > 0 ? args[0] : "agent/target/memspan-agent.jar");
     int rounds = args.length > 1 ? Workloads.positive(args[1], "rounds") : 5;
+    // One size for both (orders for JsonOrders, order rows for SqlOrders); default: theirs.
+    List<String> size = args.length > 2
+        ? List.of(String.valueOf(Workloads.positive(args[2], "size"))) : List.of();
     List<String> kernels = isRoot() ? List.of("rusage", "bcc") : List.of("rusage");
     Map<String, List<String>> modes = AgentModes.kernelModes(agent, "", kernels);
 
@@ -46,7 +49,7 @@ public final class WholeWorkloadAB {
       }
       for (Class<?> workload : WORKLOADS) {
         for (Map.Entry<String, List<String>> mode : order) {
-          ChildRun run = ChildRun.of(workload, mode.getValue());
+          ChildRun run = ChildRun.of(workload, mode.getValue(), size);
           results.computeIfAbsent(workload.getSimpleName(), k -> new LinkedHashMap<>())
               .computeIfAbsent(mode.getKey(), k -> new Runs()).add(run);
           System.err.printf(Locale.ROOT, "round %d: %s, %s: %.2f s (workload %.0f ms)%n",
@@ -57,6 +60,7 @@ public final class WholeWorkloadAB {
 
     System.out.println("load average before: " + loadBefore + "; after: " + loadAverage()
         + "; " + Runtime.getRuntime().availableProcessors() + " cores; " + rounds + " rounds; "
+        + "size " + (size.isEmpty() ? "default" : size.get(0)) + "; "
         + "JDK " + Runtime.version().feature());
     System.out.println();
     System.out.println("| workload | mode | median wall s | median workload ms | wall vs no agent "
@@ -127,12 +131,14 @@ public final class WholeWorkloadAB {
       this.checksum = checksum;
     }
 
-    static ChildRun of(Class<?> workload, List<String> agentArgs) throws Exception {
+    static ChildRun of(Class<?> workload, List<String> agentArgs, List<String> size)
+        throws Exception {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.addAll(AgentModes.baseJvmArgs());
       cmd.addAll(agentArgs);
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), workload.getName()));
+      cmd.addAll(size);
       Path err = Files.createTempFile("memspan-ab-", ".stderr");
       try {
         long t0 = System.nanoTime();
