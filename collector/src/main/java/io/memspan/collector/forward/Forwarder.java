@@ -59,7 +59,7 @@ public abstract class Forwarder implements SpoolSink {
     }
     // Java 17 bytecode: no pattern switch, so an instanceof chain over the sealed outcomes.
     if (outcome instanceof Outcome.Delivered d) {
-      stats.forwarded(items);
+      stats.forwarded(items, d.rejectedItems());
       if (d.rejectedItems() > 0) {
         stats.droppedItems(d.rejectReason(), d.rejectedItems());
         Log.warn("forward_partially_rejected", "sink", name, "position", entry.position(),

@@ -47,10 +47,17 @@ public final class ForwarderStats {
         () -> lastErrorEpochMillis / 1000, "sink", sink);
   }
 
-  void forwarded(OtlpItems items) {
+  /**
+   * A delivered request; {@code rejected} items of it (partial success, or spans Zipkin cannot take)
+   * were refused, so only the rest count as forwarded. An entry holds one signal.
+   */
+  void forwarded(OtlpItems items, long rejected) {
     forwardedRequests.inc();
-    forwardedSpans.add(items.spans());
-    forwardedDataPoints.add(items.dataPoints());
+    if (items.spans() > 0) {
+      forwardedSpans.add(Math.max(0, items.spans() - rejected));
+    } else {
+      forwardedDataPoints.add(Math.max(0, items.dataPoints() - rejected));
+    }
   }
 
   void retried(String error) {
