@@ -27,7 +27,7 @@ import picocli.CommandLine.Spec;
             + "with a web page, and forwarders to an upstream OTLP endpoint and to Zipkin.",
         "Logs 'event=listening http=HOST:PORT grpc=HOST:PORT ui=HOST:PORT' once ready.", ""},
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:stopped cleanly (SIGTERM/SIGINT)", "1:failed to start (e.g. address in use)",
+    exitCodeList = {"143:stopped cleanly by SIGTERM (130 by SIGINT), the JVM's 128+signal convention", "1:failed to start (e.g. address in use)",
         "2:bad command line"})
 public final class CollectorMain implements Callable<Integer> {
 

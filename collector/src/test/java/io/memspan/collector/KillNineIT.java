@@ -144,6 +144,7 @@ class KillNineIT {
     // Clean shutdown on SIGTERM, then every acknowledged span must be in the spool itself.
     second.process.destroy();
     assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "SIGTERM did not stop the collector");
+    assertEquals(143, second.process.exitValue(), "a clean SIGTERM stop exits 128+15, as --help says");
     assertTrue(Files.readString(second.log).contains("event=stopped"), Files.readString(second.log));
     Set<String> spooled = ConcurrentHashMap.newKeySet();
     try (Spool s = Spool.open(spool, 1L << 30, Spool.defaultSegmentBytes(1L << 30), new Metrics());
