@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -63,12 +64,13 @@ final class OtlpJsonIds {
     }
     byte[] out = new byte[bytes];
     for (int i = 0; i < bytes; i++) {
-      int hi = Character.digit(hex.charAt(2 * i), 16);
-      int lo = Character.digit(hex.charAt(2 * i + 1), 16);
-      if (hi < 0 || lo < 0) {
+      // HexFormat takes only ASCII [0-9a-fA-F]; Character.digit would also take other scripts' digits.
+      char hi = hex.charAt(2 * i);
+      char lo = hex.charAt(2 * i + 1);
+      if (!HexFormat.isHexDigit(hi) || !HexFormat.isHexDigit(lo)) {
         throw new Rejected(RejectReason.MALFORMED, name + " is not hex: \"" + abbreviate(hex) + "\"");
       }
-      out[i] = (byte) (hi << 4 | lo);
+      out[i] = (byte) (HexFormat.fromHexDigit(hi) << 4 | HexFormat.fromHexDigit(lo));
     }
     return Base64.getEncoder().encodeToString(out);
   }
