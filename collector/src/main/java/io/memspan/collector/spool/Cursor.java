@@ -1,10 +1,14 @@
 package io.memspan.collector.spool;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
 
 /**
  * A sink's durable read position: the next spool position it has not yet accepted. Saved by
@@ -37,9 +41,29 @@ final class Cursor {
     }
   }
 
+  /**
+   * Writes and fsyncs a temp file, renames it over the cursor, then fsyncs the directory so the
+   * rename itself survives power loss. Without the first fsync the renamed file can come back
+   * empty (read as -1: the whole spool is resent); without the second, the old cursor can.
+   */
   void save(long position) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    Files.writeString(tmp, Long.toString(position), StandardCharsets.US_ASCII);
+    try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING)) {
+      ByteBuffer text = ByteBuffer.wrap(Long.toString(position).getBytes(StandardCharsets.US_ASCII));
+      while (text.hasRemaining()) {
+        ch.write(text);
+      }
+      ch.force(true);
+      forced.accept(tmp);
+    }
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel dir = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+      dir.force(true);
+      forced.accept(file.getParent());
+    }
   }
+
+  /** Told of each path after it was fsynced; lets a test see that a save really forces. */
+  Consumer<Path> forced = p -> {};
 }
