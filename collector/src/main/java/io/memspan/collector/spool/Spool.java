@@ -238,8 +238,7 @@ public final class Spool implements AutoCloseable {
       }
       for (Pending p : batch) {
         if (segSize > 0 && segSize + RecordFormat.recordBytes(p.payload.length) > segmentBytes) {
-          active.force(false);
-          fsyncs.inc();
+          force(position);
           seg.sizeBytes = segSize;
           seg.endPosition = segEnd;
           seg = roll(position);
@@ -257,8 +256,7 @@ public final class Spool implements AutoCloseable {
         position++;
         segEnd = position;
       }
-      active.force(false);
-      fsyncs.inc();
+      force(position);
     } catch (IOException e) {
       // Nothing of this batch is acknowledged. Later batches fail too: the tail of the file is now
       // in an unknown state, and recovery on restart will truncate it.
@@ -289,6 +287,16 @@ public final class Spool implements AutoCloseable {
     }
     evictIfOverCap();
   }
+
+  /** fsyncs the active segment, which then holds every record below {@code end} durably. */
+  private void force(long end) throws IOException {
+    active.force(false);
+    fsyncs.inc();
+    forcedEnd.accept(end);
+  }
+
+  /** Told the end position after each fsync (writer thread); lets a test check acks follow fsyncs. */
+  java.util.function.LongConsumer forcedEnd = end -> {};
 
   private Segment roll(long firstPosition) throws IOException {
     active.close();

@@ -73,12 +73,20 @@ class SpoolTest {
   void concurrentAppendsShareFsyncs() throws Exception {
     Metrics m = new Metrics();
     try (Spool spool = Spool.open(dir, 64 << 20, 8 << 20, m)) {
+      java.util.concurrent.atomic.AtomicLong forcedEnd = new java.util.concurrent.atomic.AtomicLong();
+      spool.forcedEnd = forcedEnd::set;
       List<CompletableFuture<Long>> all = new ArrayList<>();
       for (int i = 0; i < 2000; i++) {
-        all.add(spool.append(Signal.TRACES, i, payload(i, 1000)));
+        // Whenever an append completes, its record must already lie below the last fsynced end.
+        all.add(spool.append(Signal.TRACES, i, payload(i, 1000)).thenApply(pos -> {
+          assertTrue(pos < forcedEnd.get(), "record " + pos + " acknowledged before an fsync covered it");
+          return pos;
+        }));
       }
       CompletableFuture.allOf(all.toArray(new CompletableFuture[0])).get();
+      assertEquals(2000, forcedEnd.get());
       long fsyncs = m.value("memspan_collector_spool_fsyncs_total");
+      assertTrue(fsyncs >= 1, "appends were acknowledged without any fsync");
       assertEquals(2000, m.value("memspan_collector_spool_appended_records_total"));
       assertTrue(fsyncs < 1000, "group commit must batch appends into fewer fsyncs, saw " + fsyncs);
     }
