@@ -11,8 +11,6 @@ import java.util.concurrent.TimeoutException;
 
 /** Forwards spooled requests to an OTLP/gRPC endpoint ({@code TraceService/Export}, {@code MetricsService/Export}). */
 public final class OtlpGrpcForwarder extends Forwarder {
-  static final String TRACE_EXPORT = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-  static final String METRICS_EXPORT = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
 
   private final Endpoint endpoint;
   private final ForwarderOptions options;
@@ -28,7 +26,7 @@ public final class OtlpGrpcForwarder extends Forwarder {
   @Override
   Outcome attempt(SpoolEntry entry) throws IOException, TimeoutException, InterruptedException {
     boolean traces = entry.signal() == Signal.TRACES;
-    GrpcReply reply = client.unary(traces ? TRACE_EXPORT : METRICS_EXPORT, entry.payload());
+    GrpcReply reply = client.unary(entry.signal().grpcPath, entry.payload());
     if (reply.status() == GrpcStatus.OK) {
       return partialSuccess(traces, reply.response());
     }

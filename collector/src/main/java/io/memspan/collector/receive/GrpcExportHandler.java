@@ -27,8 +27,6 @@ import java.util.concurrent.TimeUnit;
  * and {@code grpc-status} trailers; errors get a trailers-only response naming the problem.
  */
 final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
-  static final String TRACE_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
-  static final String METRICS_PATH = "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export";
   private static final int PREFIX_BYTES = 5; // compressed flag (1) + message length (4, big-endian)
 
   private final Ingest ingest;
@@ -108,9 +106,9 @@ final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
   private void onHeaders(ChannelHandlerContext ctx, Http2HeadersFrame frame) throws Rejected {
     Http2Headers h = frame.headers();
     CharSequence path = h.path();
-    if (TRACE_PATH.contentEquals(path == null ? "" : path)) {
+    if (Signal.TRACES.grpcPath.contentEquals(path == null ? "" : path)) {
       signal = Signal.TRACES;
-    } else if (METRICS_PATH.contentEquals(path == null ? "" : path)) {
+    } else if (Signal.METRICS.grpcPath.contentEquals(path == null ? "" : path)) {
       signal = Signal.METRICS;
     } else {
       throw ingest.reject(RejectReason.NOT_FOUND, "unknown method " + path
