@@ -44,19 +44,27 @@ public final class BpfRequirement {
    */
   public static void assumeAvailable() {
     Optional<String> why = unavailableReason();
-    if (why.isEmpty()) {
+    assumeThat(why.isEmpty(), why.map(w -> "eBPF is not available: " + w).orElse(""));
+  }
+
+  /**
+   * A precondition of an eBPF test other than the probe itself (a tool such as unshare, a
+   * capability, root): returns when it holds; otherwise skips the test with {@code why}, or fails
+   * it when {@code MEMSPAN_REQUIRE_BPF=1}, so that CI never passes by skipping.
+   */
+  public static void assumeThat(boolean holds, String why) {
+    if (holds) {
       return;
     }
     if (required()) {
-      throw new AssertionError(REQUIRE_ENV + "=1 but eBPF is not available: " + why.get());
+      throw new AssertionError(REQUIRE_ENV + "=1 but " + why);
     }
-    String message = "eBPF not available: " + why.get();
     RuntimeException abort;
     try {
       abort = (RuntimeException) Class.forName("org.opentest4j.TestAbortedException")
-          .getConstructor(String.class).newInstance(message);
+          .getConstructor(String.class).newInstance(why);
     } catch (ReflectiveOperationException | ClassCastException e) {
-      abort = new IllegalStateException(message);
+      abort = new IllegalStateException(why);
     }
     throw abort;
   }

@@ -2,7 +2,6 @@ package io.memspan.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,8 +50,8 @@ class BpfRequirementTest {
   @Test
   void namesTheMissingCapabilityThenSkipsOrFails() throws Exception {
     BpfRequirement.assumeAvailable();
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) missing");
-    assumeTrue(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
+    BpfRequirement.assumeThat(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) missing");
+    BpfRequirement.assumeThat(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
         "needs to run privileged to drop capabilities for a child");
 
     String skipped = runWithoutCapabilities(false);

@@ -2,7 +2,6 @@ package io.memspan.bpf;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
@@ -64,8 +63,8 @@ class PidNamespaceTest {
   @Test
   void attributesInsideAPidNamespace() throws Exception {
     BpfRequirement.assumeAvailable();
-    assumeTrue(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare (util-linux) missing");
-    assumeTrue(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
+    BpfRequirement.assumeThat(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare (util-linux) missing");
+    BpfRequirement.assumeThat(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
         "creating a pid namespace needs CAP_SYS_ADMIN");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));

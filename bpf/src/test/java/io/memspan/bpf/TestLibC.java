@@ -17,6 +17,7 @@ interface TestLibC extends Library {
   int MADV_NOHUGEPAGE = 15;
   long SYS_BRK = 12;
   long PAGE = 4096;
+  int PR_SET_THP_DISABLE = 41;
 
   Pointer mmap(Pointer addr, long length, int prot, int flags, int fd, long offset);
 
@@ -27,6 +28,8 @@ interface TestLibC extends Library {
   int madvise(Pointer addr, long length, int advice);
 
   long syscall(long number, Object... args);
+
+  int prctl(int option, long arg2, long arg3, long arg4, long arg5);
 
   /** An anonymous private read-write mapping, without transparent huge pages (so 4 KiB faults). */
   static Pointer mapAnonymous(long length) {

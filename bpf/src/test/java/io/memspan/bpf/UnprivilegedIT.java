@@ -225,14 +225,7 @@ class UnprivilegedIT {
     }
   }
 
-  /** A precondition of this test: skip without it, or fail under MEMSPAN_REQUIRE_BPF=1. */
   private static void requireThat(boolean holds, String why) {
-    if (holds) {
-      return;
-    }
-    if (BpfRequirement.required()) {
-      fail(BpfRequirement.REQUIRE_ENV + "=1 but " + why);
-    }
-    org.junit.jupiter.api.Assumptions.assumeTrue(false, why);
+    BpfRequirement.assumeThat(holds, why);
   }
 }
