@@ -35,7 +35,7 @@ final class QueryApi {
   private static final int DEFAULT_BUCKETS = 60;
 
   private final EmbeddedStore store;
-  private final ObjectMapper json = new ObjectMapper();
+  private final ObjectMapper json = new ObjectMapper().registerModule(EpochNanos.asStrings());
 
   QueryApi(EmbeddedStore store) {
     this.store = store;
@@ -132,8 +132,8 @@ final class QueryApi {
         .put("service", s.service())
         .put("name", s.name())
         .put("kind", s.kind())
-        .put("startUnixNano", s.startUnixNano())
-        .put("endUnixNano", s.endUnixNano())
+        .put("startUnixNano", EpochNanos.text(s.startUnixNano()))
+        .put("endUnixNano", EpochNanos.text(s.endUnixNano()))
         .put("durationNanos", s.durationNanos())
         .put("faults", s.faults())
         .put("statusCode", s.statusCode())

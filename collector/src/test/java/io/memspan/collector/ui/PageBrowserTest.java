@@ -64,6 +64,11 @@ class PageBrowserTest {
   static String pageUrl;
   static final List<Op> OPS = new ArrayList<>();
   static String mmapSpanId;
+  /**
+   * When the mmap happened in its operation: not a multiple of 256 ns, so a page that read epoch
+   * nanos as JavaScript Numbers (rounded to 256 ns at today's ~1.8e18) would show +39.9 or +40.2 µs.
+   */
+  static final long MMAP_AFTER_NANOS = 40_123;
 
   /** One growth operation the "application" performed, as memspan's agent would report it. */
   record Op(String thread, long tid, String type, String fn, int line, long start, long durNanos, long capBefore,
@@ -182,7 +187,7 @@ class PageBrowserTest {
         s.addEvent("mmap", Attributes.builder()
             .put("addr", 0L).put("len", op.mmapBytes).put("prot", 3L).put("flags", 0x22L).put("fd", 4294967295L)
             .put("off", 0L).put("ret", 0x7f3a5c000000L).build(),
-            op.start + 40_000, TimeUnit.NANOSECONDS);
+            op.start + MMAP_AFTER_NANOS, TimeUnit.NANOSECONDS);
         mmapSpanId = s.getSpanContext().getSpanId();
       }
       s.end(op.start + op.durNanos, TimeUnit.NANOSECONDS);
@@ -327,6 +332,7 @@ class PageBrowserTest {
         + "ret=0x7f3a5c000000",
         event.findElement(By.cssSelector(".args")).getText().replaceAll("\\s+", " "), "arguments in call order");
     assertTrue(driver.findElement(By.id("detail")).getText().contains("1.0 MiB"), "mmap bytes figure");
+    assertEquals("+40.1 µs", event.findElement(By.cssSelector("td.num")).getText(), "when the mmap happened, to the ns");
 
     // Clicking the hostile call-site row shows one of its spans, its class name still as text.
     click("#sites th[data-key='faults']");
@@ -339,7 +345,9 @@ class PageBrowserTest {
 
     // Back on the hot span for the picture, then save it.
     click(hotOp);
-    waitUpTo(10).until(d -> "ByteBuffer.allocateDirect".equals(d.findElement(By.id("detail-name")).getText()));
+    // the detail is redrawn when its span arrives: a read may catch the old one just removed
+    waitUpTo(10).ignoring(StaleElementReferenceException.class)
+        .until(d -> "ByteBuffer.allocateDirect".equals(d.findElement(By.id("detail-name")).getText()));
     ((JavascriptExecutor) driver).executeScript("window.scrollTo(0, 0)");
     Files.createDirectories(SCREENSHOT.getParent());
     Files.write(SCREENSHOT, driver.getScreenshotAs(OutputType.BYTES));

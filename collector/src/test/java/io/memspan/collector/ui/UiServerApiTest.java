@@ -79,7 +79,7 @@ class UiServerApiTest {
     assertEquals(2, spans.size());
     assertEquals(spanId(2), spans.get(0).get("spanId").asText());
     assertEquals(4096, spans.get(0).get("attributes").get(SpanAttributes.BYTES_COPIED).asLong());
-    assertEquals(T0 + 5_000, spans.get(0).get("startUnixNano").asLong());
+    assertEquals(Long.toString(T0 + 5_000), spans.get(0).get("startUnixNano").textValue());
     assertEquals(0, ok("/api/spans?service=nope").get("spans").size());
     assertEquals(1, ok("/api/spans?name=HashMap.grow").get("spans").size());
     long fromMs = (T0 + 40_000) / 1_000_000;
@@ -115,6 +115,42 @@ class UiServerApiTest {
     assertEquals(4096 + 80, ts.get("buckets").get(0).get("bytesCopied").asLong());
     assertEquals(4, ts.get("buckets").get(1).get("faults").asLong());
     assertEquals(0, ok("/api/advice").get("advice").size());
+  }
+
+  /**
+   * A browser reads JSON numbers as doubles, exact only up to 2^53: epoch nanos (~1.8e18) must come
+   * as strings, or the page sees every time rounded to 256 ns (an mmap 100 ns into its operation
+   * would show at +0 ns or +256 ns).
+   */
+  @Test
+  void epochNanosAreExactStringsAndNoNumberIsBeyondWhatABrowserHolds() throws Exception {
+    JsonNode span = ok("/api/traces/" + traceId(2) + "/spans/" + spanId(3));
+    assertEquals("1763700000000050000", span.get("startUnixNano").textValue());
+    assertEquals("1763700000000051000", span.get("endUnixNano").textValue());
+    assertEquals(1_000, span.get("durationNanos").longValue(), "durations stay numbers");
+    assertEquals("1763700000000050100", span.get("events").get(0).get("timeUnixNano").textValue());
+    JsonNode trace = ok("/api/traces").get("traces").get(1);
+    assertEquals(Long.toString(T0), trace.get("startUnixNano").textValue());
+    assertEquals(6_000, trace.get("durationNanos").longValue());
+    JsonNode ops = ok("/api/threads").get("threads").get(1).get("ops");
+    assertEquals(Long.toString(T0 + 5_000), ops.get(1).get("startUnixNano").textValue());
+    JsonNode ts = ok("/api/timeseries?buckets=2");
+    assertEquals(Long.toString(T0), ts.get("fromUnixNano").textValue());
+    assertEquals(Long.toString(T0 + 25_001), ts.get("buckets").get(1).get("startUnixNano").textValue());
+    JsonNode site = ok("/api/callsites").get("callSites").get(0);
+    assertEquals(Long.toString(T0 + 51_000), site.get("lastUnixNano").textValue());
+
+    for (String route : new String[] {"/api/spans", "/api/traces", "/api/traces/" + traceId(2), "/api/callsites",
+        "/api/threads", "/api/timeseries", "/api/advice", "/api/stats"}) {
+      assertEveryNumberFitsADouble(route, ok(route));
+    }
+  }
+
+  private static void assertEveryNumberFitsADouble(String route, JsonNode node) {
+    if (node.isIntegralNumber()) {
+      assertTrue(Math.abs(node.longValue()) <= 1L << 53, route + ": " + node + " is beyond 2^53");
+    }
+    node.forEach(child -> assertEveryNumberFitsADouble(route, child));
   }
 
   @Test

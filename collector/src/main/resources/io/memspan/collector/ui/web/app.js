@@ -29,7 +29,7 @@
     sort: { key: 'faults', dir: -1 },
     selected: null, // {traceId, spanId}
     selectedSite: null,
-    zoom: null, // {from, to} in unix nanos, chosen by dragging across the timeline
+    zoom: null, // {from, to} in unix nanos (BigInt), chosen by dragging across the timeline
     threads: [],
     loading: false,
   };
@@ -98,8 +98,13 @@
     return `${(ns / 1e9).toFixed(2)} s`;
   }
 
+  // Epoch nanoseconds arrive as decimal strings (as in OTLP/JSON): ~1.8e18 is past 2^53, so as a
+  // Number they would be rounded to 256 ns. They stay BigInt; only differences become Numbers.
+  const nanos = (unixNano) => BigInt(unixNano);
+  const nanosBetween = (from, to) => Number(nanos(to) - nanos(from));
+
   function clock(unixNano) {
-    const d = new Date(unixNano / 1e6);
+    const d = new Date(Number(nanos(unixNano) / 1000000n));
     const p = (x, w = 2) => String(x).padStart(w, '0');
     return `${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(d.getMilliseconds(), 3)}`;
   }
@@ -138,8 +143,8 @@
     if (svc) p.set('service', svc);
     const range = Number($('range').value);
     if (state.zoom) {
-      p.set('from', String(Math.floor(state.zoom.from / 1e6)));
-      p.set('to', String(Math.ceil(state.zoom.to / 1e6)));
+      p.set('from', String(state.zoom.from / 1000000n));
+      p.set('to', String((state.zoom.to + 999999n) / 1000000n));
     } else if (range > 0) {
       p.set('from', String(Date.now() - range));
       p.set('to', String(Date.now()));
@@ -260,7 +265,7 @@
         x: m.l + i * bw + 0.5, y: m.t + ih - h, width: Math.max(1, bw - 1), height: h, class: cls,
       }, svg('title', null, `${clock(b.startUnixNano)}  ${tip(v)} in ${num(b.ops)} ops`)));
     });
-    const last = buckets[buckets.length - 1].startUnixNano + ts.stepNanos;
+    const last = nanos(buckets[buckets.length - 1].startUnixNano) + BigInt(ts.stepNanos);
     root.appendChild(svg('text', { x: m.l, y: H - 5, class: 'tick' }, clock(ts.fromUnixNano)));
     root.appendChild(svg('text', { x: W - m.r, y: H - 5, 'text-anchor': 'end', class: 'tick' }, clock(last)));
   }
@@ -294,31 +299,33 @@
       host.appendChild(el('p', { class: 'sub' }, 'No operations recorded in this range.'));
       return;
     }
-    let t0 = Infinity;
-    let t1 = -Infinity;
+    // Positions are nanoseconds since t0, the first start: exact as Numbers for 104 days.
+    let t0 = null;
+    let t1 = null;
     for (const th of threads) {
       for (const op of th.ops) {
-        t0 = Math.min(t0, op.startUnixNano);
-        t1 = Math.max(t1, op.startUnixNano + op.durationNanos);
+        const start = nanos(op.startUnixNano);
+        const end = start + BigInt(op.durationNanos);
+        if (t0 === null || start < t0) t0 = start;
+        if (t1 === null || end > t1) t1 = end;
       }
     }
-    if (!(t1 > t0)) t1 = t0 + 1;
-    const span = t1 - t0;
+    const span = Math.max(1, Number(t1 - t0));
     const W = Math.max(500, host.clientWidth - 2);
     const labelW = 230;
     const laneH = 34;
     const axisH = 22;
     const H = axisH + threads.length * laneH + 4;
     const iw = W - labelW - 12;
-    const x = (t) => labelW + ((t - t0) / span) * iw;
+    const x = (sinceT0) => labelW + (sinceT0 / span) * iw;
     const root = svg('svg', { viewBox: `0 0 ${W} ${H}`, width: W, height: H });
 
     const ticks = 6;
     for (let i = 0; i <= ticks; i++) {
-      const t = t0 + (span * i) / ticks;
+      const t = (span * i) / ticks;
       const xx = x(t);
       root.appendChild(svg('line', { x1: xx, x2: xx, y1: axisH - 4, y2: H, class: 'gridline' }));
-      const label = i === 0 ? clock(t) : `+${duration(t - t0)}`;
+      const label = i === 0 ? clock(t0) : `+${duration(t)}`;
       root.appendChild(svg('text', {
         x: xx, y: 12, 'text-anchor': i === 0 ? 'start' : (i === ticks ? 'end' : 'middle'), class: 'tick',
       }, label));
@@ -339,7 +346,7 @@
       const ops = [...th.ops].sort((a, b) => a.faults - b.faults);
       for (const op of ops) {
         const r = svg('rect', {
-          x: x(op.startUnixNano),
+          x: x(nanosBetween(t0, op.startUnixNano)),
           y: y + 5,
           width: Math.max(3, (op.durationNanos / span) * iw),
           height: laneH - 10,
@@ -394,7 +401,7 @@
       start = null;
       band.remove();
       if (b - a < 6) return;
-      const toTime = (px) => t0 + ((px - labelW) / iw) * span;
+      const toTime = (px) => t0 + BigInt(Math.round(((px - labelW) / iw) * span));
       zoomTo(toTime(a), toTime(b));
     };
     root.addEventListener('mouseup', finish);
@@ -549,7 +556,7 @@
           args.push(el('span', { class: 'arg' }, `${k}=${fmtArg(ev.name, k, v)}`));
         }
         body.appendChild(el('tr', { class: 'event' },
-          el('td', { class: 'num' }, `+${duration(Math.max(0, ev.timeUnixNano - s.startUnixNano))}`),
+          el('td', { class: 'num' }, `+${duration(Math.max(0, nanosBetween(s.startUnixNano, ev.timeUnixNano)))}`),
           el('td', { class: 'ev-name' }, ev.name),
           el('td', { class: 'args' }, args)));
       }
