@@ -1,6 +1,5 @@
 package io.memspan.bpf;
 
-import com.sun.jna.Native;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -113,10 +112,10 @@ final class BccPreflight {
   }
 
   /** Creates and closes a one-element array map: proves the bpf() syscall works for us. */
-  static void bpfSyscall(LibBcc bcc) throws ProbeUnavailableException {
-    int fd = bcc.bcc_create_map(LibBcc.BPF_MAP_TYPE_ARRAY, "memspan_check", 4, 8, 1, 0);
+  static void bpfSyscall() throws ProbeUnavailableException {
+    int fd = BpfMaps.create(BpfMaps.BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0);
     if (fd < 0) {
-      int errno = Native.getLastError();
+      int errno = -fd;
       throw new ProbeUnavailableException(ProbeUnavailableException.Missing.BPF_SYSCALL,
           "the bpf() syscall refused to create a map: " + LibC.strerror(errno) + " (errno "
               + errno + ")" + (errno == 1 ? ": needs CAP_BPF (or root); check"

@@ -58,7 +58,7 @@ public final class BccProgram implements AutoCloseable {
     BccPreflight.capabilities(); // first: without them tracefs is unreadable, not missing
     BccPreflight.tracefs();
     BccPreflight.kernelHeaders();
-    BccPreflight.bpfSyscall(bcc);
+    BccPreflight.bpfSyscall();
 
     String source = source();
     String[] cflags = cflags(options).toArray(String[]::new);

@@ -8,18 +8,18 @@ import java.util.List;
 
 /**
  * The {@code idle_threads} hash: counters per tid of threads that hold no slot (GC, JIT, ...).
- * Read with bpf() syscalls, which is fine for a periodic report. Entries of ended threads are
- * deleted after their final values were visited, which keeps the bounded table from filling up.
+ * Read with bpf() syscalls of our own ({@link BpfMaps}), which is fine for a periodic report and
+ * needs no libbcc: a process handed the map's fd never loads LLVM for it. Entries of ended threads
+ * are deleted after their final values were visited, which keeps the bounded table from filling up.
  */
 final class IdleThreadTable {
   private final int mapFd;
   private final int pid;
-  private final LibBcc bcc;
 
+  /** @param pid the process whose threads the table counts: ended threads are looked up there */
   IdleThreadTable(int mapFd, int pid) {
     this.mapFd = mapFd;
     this.pid = pid;
-    this.bcc = LibBcc.load();
   }
 
   void forEach(MemoryProbe.IdleThreadVisitor visitor, SlotCounters scratch) {
@@ -28,7 +28,7 @@ final class IdleThreadTable {
     Memory value = new Memory(SlotLayout.COUNTERS_SIZE);
     List<Integer> tids = new ArrayList<>();
     boolean first = true;
-    while (bcc.bpf_get_next_key(mapFd, first ? null : key, next) == 0) {
+    while (BpfMaps.nextKey(mapFd, first ? null : key, next) == 0) {
       first = false;
       int tid = next.getInt(0);
       tids.add(tid);
@@ -39,7 +39,7 @@ final class IdleThreadTable {
     }
     for (int tid : tids) {
       key.setInt(0, tid);
-      if (bcc.bpf_lookup_elem(mapFd, key, value) != 0) {
+      if (BpfMaps.lookup(mapFd, key, value) != 0) {
         continue;
       }
       scratch.userFaults = value.getLong(SlotLayout.C_USER_FAULTS);
@@ -55,7 +55,7 @@ final class IdleThreadTable {
           Integer.toString(tid)));
       visitor.visit(tid, scratch);
       if (ended) {
-        bcc.bpf_delete_elem(mapFd, key);
+        BpfMaps.delete(mapFd, key);
       }
     }
   }

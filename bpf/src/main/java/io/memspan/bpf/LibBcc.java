@@ -6,15 +6,15 @@ import com.sun.jna.Pointer;
 
 /**
  * The parts of {@code libbcc.so.0} (BCC 0.26; {@code /usr/include/bcc/bcc_common.h}, {@code libbpf.h})
- * memspan uses. Every call is off the hot path (compile, load, attach, idle-table reads), so the
- * interface mapping is fine. JNA keeps {@code errno} of the last call: {@link Native#getLastError()}.
+ * memspan uses: compiling, loading and attaching only. Map commands go through {@link BpfMaps}, so
+ * nothing after the load needs libbcc. Every call is off the hot path, so the interface mapping is
+ * fine. JNA keeps {@code errno} of the last call: {@link Native#getLastError()}.
  */
 public interface LibBcc extends Library {
 
   /** The shared object this binds; {@code deploy/setup-host.sh} installs it (package libbpfcc). */
   String SONAME = "libbcc.so.0";
 
-  int BPF_MAP_TYPE_ARRAY = 2;
   int BPF_PROG_TYPE_TRACEPOINT = 5;
   int BPF_PROG_TYPE_RAW_TRACEPOINT = 17;
 
@@ -50,14 +50,6 @@ public interface LibBcc extends Library {
 
   /** Returns the fd of the raw-tracepoint link: closing it detaches the program. */
   int bpf_attach_raw_tracepoint(int progFd, String name);
-
-  int bcc_create_map(int mapType, String name, int keySize, int valueSize, int maxEntries, int flags);
-
-  int bpf_lookup_elem(int fd, Pointer key, Pointer value);
-
-  int bpf_get_next_key(int fd, Pointer key, Pointer nextKey);
-
-  int bpf_delete_elem(int fd, Pointer key);
 
   /** Lazily loaded so that merely touching this interface never dlopens LLVM. */
   final class Holder {

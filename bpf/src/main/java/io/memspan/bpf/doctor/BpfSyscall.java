@@ -1,8 +1,8 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.BpfMaps;
 import io.memspan.bpf.ProcStatus;
 import com.sun.jna.Library;
-import com.sun.jna.Memory;
 import com.sun.jna.Native;
 import com.sun.jna.Platform;
 import com.sun.jna.Pointer;
@@ -12,21 +12,13 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Exercises {@code bpf(2)} directly, without libbcc, with exactly the map kinds memspan uses: a
- * {@code BPF_F_MMAPABLE} array mapped into this process (the slots) and a ring buffer. A denial
+ * Exercises {@code bpf(2)} directly ({@link BpfMaps}, no libbcc), with exactly the map kinds memspan
+ * uses: a {@code BPF_F_MMAPABLE} array mapped into this process (the slots) and a ring buffer. A denial
  * here is the kernel's own answer, with its errno, rather than libbcc's NULL.
  */
 final class BpfSyscall {
 
   static final String CHECK = "bpf() syscall";
-
-  // uapi/linux/bpf.h
-  private static final int BPF_MAP_CREATE = 0;
-  private static final int BPF_MAP_TYPE_ARRAY = 2;
-  private static final int BPF_MAP_TYPE_RINGBUF = 27;
-  private static final int BPF_F_MMAPABLE = 1 << 10;
-  /** map_type, key_size, value_size, max_entries, map_flags: the prefix of union bpf_attr we set. */
-  private static final int MAP_CREATE_ATTR_SIZE = 20;
 
   private static final int PROT_READ = 1;
   private static final int PROT_WRITE = 2;
@@ -38,8 +30,6 @@ final class BpfSyscall {
   private static final int BYTES = 64 * 1024;
 
   interface Libc extends Library {
-    long syscall(long number, Object... args);
-
     Pointer mmap(Pointer addr, long len, int prot, int flags, int fd, long off);
 
     int munmap(Pointer addr, long len);
@@ -51,25 +41,14 @@ final class BpfSyscall {
 
   private BpfSyscall() {}
 
-  static long syscallNumber() {
-    if (Platform.isIntel() && Platform.is64Bit()) {
-      return 321;
-    }
-    if (Platform.isARM() && Platform.is64Bit()) {
-      return 280;
-    }
-    return -1;
-  }
-
   static Finding check(ProcStatus status, KernelRelease kernel) {
-    long nr = syscallNumber();
-    if (!Platform.isLinux() || nr < 0) {
+    if (BpfMaps.syscallNumber() < 0) {
       return Finding.warn(CHECK, "not checked on " + System.getProperty("os.name") + " "
           + System.getProperty("os.arch"));
     }
     Libc libc = Native.load(Platform.C_LIBRARY_NAME, Libc.class);
 
-    int slots = createMap(libc, nr, BPF_MAP_TYPE_ARRAY, 4, 8, BYTES / 8, BPF_F_MMAPABLE);
+    int slots = BpfMaps.create(BpfMaps.BPF_MAP_TYPE_ARRAY, 4, 8, BYTES / 8, BpfMaps.BPF_F_MMAPABLE);
     if (slots < 0) {
       return denied(libc, -slots, "a BPF_F_MMAPABLE array", "5.5", status, kernel);
     }
@@ -85,26 +64,12 @@ final class BpfSyscall {
       libc.close(slots);
     }
 
-    int ring = createMap(libc, nr, BPF_MAP_TYPE_RINGBUF, 0, 0, BYTES, 0);
+    int ring = BpfMaps.create(BpfMaps.BPF_MAP_TYPE_RINGBUF, 0, 0, BYTES, 0);
     if (ring < 0) {
       return denied(libc, -ring, "a ring buffer", "5.8", status, kernel);
     }
     libc.close(ring);
     return Finding.ok(CHECK, "created and mapped a BPF_F_MMAPABLE array, created a ring buffer");
-  }
-
-  /** The map's fd, or minus errno. */
-  private static int createMap(Libc libc, long nr, int type, int keySize, int valueSize,
-      int maxEntries, int flags) {
-    try (Memory attr = new Memory(MAP_CREATE_ATTR_SIZE)) {
-      attr.setInt(0, type);
-      attr.setInt(4, keySize);
-      attr.setInt(8, valueSize);
-      attr.setInt(12, maxEntries);
-      attr.setInt(16, flags);
-      long fd = libc.syscall(nr, (long) BPF_MAP_CREATE, attr, (long) MAP_CREATE_ATTR_SIZE);
-      return fd >= 0 ? (int) fd : -Native.getLastError();
-    }
   }
 
   private static final Path LIMITS = Path.of("/proc/self/limits");
