@@ -1,5 +1,6 @@
 package io.memspan.collector.forward;
 
+import io.memspan.collector.otlp.GrpcStatus;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;

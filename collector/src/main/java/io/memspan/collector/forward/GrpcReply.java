@@ -1,8 +1,9 @@
 package io.memspan.collector.forward;
 
 import com.google.protobuf.CodedInputStream;
-import java.io.IOException;
+import io.memspan.collector.otlp.GrpcStatus;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

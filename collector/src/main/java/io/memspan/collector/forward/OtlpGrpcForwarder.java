@@ -2,6 +2,7 @@ package io.memspan.collector.forward;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.memspan.collector.ops.Metrics;
+import io.memspan.collector.otlp.GrpcStatus;
 import io.memspan.collector.spool.Signal;
 import io.memspan.collector.spool.SpoolEntry;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;

@@ -200,7 +200,7 @@ final class GrpcExportHandler extends ChannelInboundHandlerAdapter {
     deadline.cancel(false);
     Http2Headers headers = new DefaultHttp2Headers().status("200")
         .set("content-type", "application/grpc")
-        .set("grpc-status", Integer.toString(r.reason().grpcStatus.code))
+        .set("grpc-status", Integer.toString(r.reason().grpcStatus.code()))
         .set("grpc-message", percentEncode(r.getMessage()));
     // Closing the stream after the trailers resets it, so a client still sending stops.
     ctx.writeAndFlush(new DefaultHttp2HeadersFrame(headers, true)).addListener(ChannelFutureListener.CLOSE);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.memspan.collector.otlp.GrpcStatus;
 import io.memspan.collector.spool.Signal;
 import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
@@ -120,7 +121,7 @@ public final class OtlpDecoder {
       byte[] msg = message.getBytes(StandardCharsets.UTF_8);
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(msg.length + 16);
       com.google.protobuf.CodedOutputStream out = com.google.protobuf.CodedOutputStream.newInstance(bytes);
-      out.writeInt32(1, code.code);
+      out.writeInt32(1, code.code());
       out.writeString(2, message);
       out.flush();
       return bytes.toByteArray();
@@ -132,7 +133,7 @@ public final class OtlpDecoder {
   /** The OTLP error body in OTLP/JSON: {@code {"code":3,"message":"..."}}. */
   public static byte[] statusJson(GrpcStatus code, String message) {
     var node = JSON.createObjectNode();
-    node.put("code", code.code);
+    node.put("code", code.code());
     node.put("message", message);
     return node.toString().getBytes(StandardCharsets.UTF_8);
   }

@@ -1,5 +1,7 @@
 package io.memspan.collector.receive;
 
+import io.memspan.collector.otlp.GrpcStatus;
+
 /**
  * Why a request was refused, with the answer each protocol gives for it. The {@link #label} is the
  * {@code reason} label of {@code memspan_collector_rejected_requests_total}.
