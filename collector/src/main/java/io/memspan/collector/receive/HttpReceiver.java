@@ -72,7 +72,7 @@ public final class HttpReceiver implements AutoCloseable {
                     ctx.fireChannelRead(msg);
                   }
                 })
-                .addLast(decoders, "otlp", new OtlpHttpHandler(ingest, token, metrics));
+                .addLast(decoders, "otlp", new OtlpHttpHandler(ingest, metrics));
           }
         });
     server = b.bind(settings.bind()).sync().channel();

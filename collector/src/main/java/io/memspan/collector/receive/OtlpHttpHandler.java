@@ -17,19 +17,21 @@ import io.netty.handler.codec.http.HttpUtil;
 import java.util.Locale;
 import java.util.concurrent.CompletionException;
 
-/** Handles one aggregated HTTP request: OTLP export, metrics or health. */
+/**
+ * Handles one aggregated HTTP request: OTLP export, metrics or health. The bearer token was checked
+ * on the request head ({@link HeadAuthorization}) before any body was read: a request that reaches
+ * this handler on a protected path is authorized.
+ */
 @ChannelHandler.Sharable
 final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final byte[] EMPTY_RESPONSE = new byte[0]; // an empty Export*ServiceResponse
   private static final byte[] EMPTY_JSON = "{}".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   private final Ingest ingest;
-  private final TokenCheck token;
   private final Metrics metrics;
 
-  OtlpHttpHandler(Ingest ingest, TokenCheck token, Metrics metrics) {
+  OtlpHttpHandler(Ingest ingest, Metrics metrics) {
     this.ingest = ingest;
-    this.token = token;
     this.metrics = metrics;
   }
 
@@ -66,11 +68,6 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
             keepAlive);
       }
       case "/metrics" -> {
-        if (!token.allows(req.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-          send(ctx, HttpResponses.rejected(ingest.reject(RejectReason.UNAUTHENTICATED,
-              TokenCheck.problem(req.headers().get(HttpHeaderNames.AUTHORIZATION))), true), keepAlive);
-          return;
-        }
         FullHttpResponse r = HttpResponses.of(200, "text/plain; version=0.0.4; charset=utf-8",
             metrics.render().getBytes(java.nio.charset.StandardCharsets.UTF_8));
         send(ctx, r, keepAlive);
@@ -91,10 +88,6 @@ final class OtlpHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest>
     try {
       if (!req.method().equals(HttpMethod.POST)) {
         throw ingest.reject(RejectReason.METHOD_NOT_ALLOWED, req.method() + " not allowed: OTLP/HTTP exports are POSTed");
-      }
-      String auth = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-      if (!token.allows(auth)) {
-        throw ingest.reject(RejectReason.UNAUTHENTICATED, TokenCheck.problem(auth));
       }
       if (!json && !protobuf) {
         throw ingest.reject(RejectReason.UNSUPPORTED_MEDIA_TYPE, "unsupported Content-Type \""

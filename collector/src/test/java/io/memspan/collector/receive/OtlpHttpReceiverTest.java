@@ -258,8 +258,18 @@ class OtlpHttpReceiverTest {
     try (OtlpHttpSpanExporter exporter = OtlpHttpSpanExporter.builder().setEndpoint(base + "/v1/traces").build()) {
       assertFalse(SdkClients.acked(exporter.export(SdkClients.spans("x", "y", 1)), 20));
     }
+    // every protected path, in the request's own encoding, refused on its head (once, counted once)
+    HttpResponse<byte[]> r3 = post("/v1/metrics", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
+        "Authorization", "Bearer s3cret-token-but-longer");
+    assertEquals(401, r3.statusCode());
+    assertEquals("wrong bearer token", statusMessage(r3));
+    assertEquals(16, JSON.readTree(r3.body()).get("code").asInt(), "google.rpc.Status code UNAUTHENTICATED");
+    HttpResponse<byte[]> r4 = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+    assertEquals(401, r4.statusCode());
+    assertTrue(statusMessage(r4).startsWith("missing Authorization"), statusMessage(r4));
     assertEquals(200, post("/v1/traces", "application/x-protobuf", empty).statusCode());
-    assertEquals(3, collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "unauthenticated"));
+    assertEquals(5, collector.metrics().value("memspan_collector_rejected_requests_total", "reason", "unauthenticated"));
   }
 
   @Test
