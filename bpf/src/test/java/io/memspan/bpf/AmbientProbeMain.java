@@ -21,16 +21,12 @@ public final class AmbientProbeMain {
     try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
       ThreadSlot slot = probe.claimCurrentThread();
       // Warm JNA and the touch loop first so their own faults stay out of the measured op.
-      Pointer warm = TestLibC.mapAnonymous(mib64);
-      TestLibC.touch(warm, mib64);
-      TestLibC.INSTANCE.munmap(warm, mib64);
+      TestLibC.mapTouchAndUnmap(mib64);
       probe.poll(r -> { });
 
       SlotCounters op = new SlotCounters();
       slot.arm(opId);
-      Pointer p = TestLibC.mapAnonymous(mib64);
-      TestLibC.INSTANCE.madvise(p, mib64, TestLibC.MADV_NOHUGEPAGE);
-      TestLibC.touch(p, mib64);
+      Pointer p = TestLibC.mapAndTouch(mib64);
       slot.disarm();
       slot.readOp(op);
       List<SyscallRecord> records = new ArrayList<>();

@@ -5,62 +5,38 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Pointer;
 import java.util.List;
-import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Faults and mmaps of an armed thread land in its op, exactly; elsewhere they are idle. */
 class MemoryAttributionTest {
   static final long MIB_64 = 64L << 20;
   static final long PAGES_64 = MIB_64 / 4096;
 
-  static MemoryProbe probe;
+  @RegisterExtension
+  static final BccProbeExtension bcc = new BccProbeExtension();
 
   @BeforeAll
-  static void load() {
-    probe = Probes.load(ProbeOptions.defaults());
-    // JNA, the touch loop and their code pages warmed up before anything is measured.
-    Pointer p = TestLibC.mapAnonymous(MIB_64);
-    TestLibC.touch(p, MIB_64);
-    TestLibC.INSTANCE.munmap(p, MIB_64);
-    Probes.drain(probe);
-  }
-
-  @AfterAll
-  static void close() {
-    if (probe != null) {
-      probe.close();
-    }
-  }
-
-  /** mmap + madvise(NOHUGEPAGE) + one write per page, as the armed op or not. */
-  static Pointer mapAndTouch() {
-    Pointer p = TestLibC.mapAnonymous(MIB_64);
-    TestLibC.INSTANCE.madvise(p, MIB_64, TestLibC.MADV_NOHUGEPAGE);
-    TestLibC.touch(p, MIB_64);
-    return p;
+  static void warmUp() {
+    TestLibC.mapTouchAndUnmap(MIB_64);
+    bcc.drain();
   }
 
   @Test
   void armedMappingIsOneMmapAndOneFaultPerPage() {
-    ThreadSlot slot = probe.claimCurrentThread();
+    ThreadSlot slot = bcc.slot();
     assertTrue(slot.tid() > 0, "a real slot, not the inert one");
-    SlotCounters c = new SlotCounters();
 
-    slot.arm(42);
-    Pointer p = mapAndTouch();
-    slot.disarm();
-    slot.readOp(c);
+    ArmedOp op = ArmedOp.arm(slot, 42);
+    Pointer p = TestLibC.mapAndTouch(MIB_64);
+    SlotCounters c = op.disarm();
 
-    assertEquals(1, c.mmapCount, c.toString());
-    assertEquals(MIB_64, c.mmapBytes, c.toString());
-    assertEquals(PAGES_64, c.userFaults, 2, c.toString());
+    ArmedOp.assertOneTouchedMapping(c, MIB_64);
     assertEquals(1, c.madviseCount, c.toString());
     assertEquals(0, c.munmapCount, c.toString());
 
-    List<SyscallRecord> mine = Probes.drain(probe).stream()
-        .filter(r -> r.opId() == 42).collect(Collectors.toList());
+    List<SyscallRecord> mine = op.records(bcc.drain());
     assertEquals(2, mine.size(), mine.toString());
     SyscallRecord mmap = mine.get(0);
     assertEquals(SyscallRecord.Syscall.MMAP, mmap.syscall());
@@ -78,15 +54,14 @@ class MemoryAttributionTest {
 
   @Test
   void disarmedMappingLandsInIdleCounters() {
-    ThreadSlot slot = probe.claimCurrentThread();
+    ThreadSlot slot = bcc.slot();
     SlotCounters before = new SlotCounters();
     SlotCounters after = new SlotCounters();
     SlotCounters op = new SlotCounters();
-    slot.arm(7);
-    slot.disarm();
+    ArmedOp.arm(slot, 7).disarm();
     slot.readIdle(before);
 
-    Pointer p = mapAndTouch();
+    Pointer p = TestLibC.mapAndTouch(MIB_64);
     slot.readIdle(after);
     slot.readOp(op);
 
@@ -94,7 +69,7 @@ class MemoryAttributionTest {
     assertEquals(MIB_64, after.mmapBytes - before.mmapBytes, after.toString());
     assertEquals(PAGES_64, after.userFaults - before.userFaults, 2, after.toString());
     assertEquals(0, op.faults() + op.mmapCount, "nothing lands in the last op: " + op);
-    List<SyscallRecord> records = Probes.drain(probe);
+    List<SyscallRecord> records = bcc.drain();
     SyscallRecord mmap = records.stream()
         .filter(r -> r.tid() == slot.tid() && r.syscall() == SyscallRecord.Syscall.MMAP
             && r.ret() == Pointer.nativeValue(p))

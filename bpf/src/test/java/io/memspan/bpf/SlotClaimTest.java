@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.sun.jna.Pointer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -77,10 +76,7 @@ class SlotClaimTest {
       int[] tid = new int[1];
       Thread gcLike = new Thread(() -> {
         tid[0] = LibC.gettid();
-        Pointer p = TestLibC.mapAnonymous(4 << 20);
-        TestLibC.INSTANCE.madvise(p, 4 << 20, TestLibC.MADV_NOHUGEPAGE);
-        TestLibC.touch(p, 4 << 20);
-        TestLibC.INSTANCE.munmap(p, 4 << 20);
+        TestLibC.mapTouchAndUnmap(4 << 20); // with no slot: idle counters per tid
       });
       gcLike.start();
       gcLike.join();

@@ -58,10 +58,7 @@ class SlotReuseTest {
         BccSlot slot = (BccSlot) probe.claimCurrentThread();
         first[0] = slot.tid();
         first[1] = slot.index;
-        Pointer p = TestLibC.mapAnonymous(4 << 20);
-        TestLibC.INSTANCE.madvise(p, 4 << 20, TestLibC.MADV_NOHUGEPAGE);
-        TestLibC.touch(p, 4 << 20);
-        TestLibC.INSTANCE.munmap(p, 4 << 20);
+        TestLibC.mapTouchAndUnmap(4 << 20); // into its idle counters
         SlotCounters c = new SlotCounters();
         slot.readIdle(c);
         firstIdle.set(c);

@@ -7,19 +7,18 @@ import com.sun.jna.Pointer;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** munmap, mremap, madvise and brk records carry their exact arguments and results. */
 class SyscallRecordsTest {
-  static MemoryProbe probe;
-  static ThreadSlot slot;
+  @RegisterExtension
+  static final BccProbeExtension bcc = new BccProbeExtension();
   static long nextOp = 500;
 
   @BeforeAll
-  static void load() {
-    probe = Probes.load(ProbeOptions.defaults());
+  static void warmUp() {
     // Each call once, unarmed: JNA prepares a native call on first use (and may map memory).
     Pointer p = TestLibC.mapAnonymous(1 << 20);
     TestLibC.touch(p, 1 << 20);
@@ -27,46 +26,29 @@ class SyscallRecordsTest {
     Pointer q = TestLibC.INSTANCE.mremap(p, 1 << 20, 2 << 20, TestLibC.MREMAP_MAYMOVE);
     TestLibC.INSTANCE.munmap(q, 2 << 20);
     TestLibC.INSTANCE.syscall(TestLibC.SYS_BRK, 0L);
-    Probes.drain(probe);
-  }
-
-  @AfterAll
-  static void close() {
-    if (probe != null) {
-      probe.close();
-    }
+    bcc.drain();
   }
 
   /**
    * The records of one kind of the armed op, in order. Only that kind: the JVM may make memory
    * syscalls of its own on this thread meanwhile (glibc creating this thread's malloc arena).
    */
-  static List<SyscallRecord> recordsOf(long op, SyscallRecord.Syscall kind) {
-    return Probes.drain(probe).stream().filter(r -> r.opId() == op && r.syscall() == kind)
+  static List<SyscallRecord> recordsOf(ArmedOp op, SyscallRecord.Syscall kind) {
+    return op.records(bcc.drain()).stream().filter(r -> r.syscall() == kind)
         .collect(Collectors.toList());
   }
 
-  static long arm() {
-    slot = probe.claimCurrentThread();
-    long op = ++nextOp;
-    slot.arm(op);
-    return op;
-  }
-
-  static SlotCounters disarm() {
-    slot.disarm();
-    SlotCounters c = new SlotCounters();
-    slot.readOp(c);
-    return c;
+  static ArmedOp arm() {
+    return ArmedOp.arm(bcc.slot(), ++nextOp);
   }
 
   @Test
   void munmap() {
     Pointer p = TestLibC.mapAnonymous(2 << 20);
-    long op = arm();
+    ArmedOp op = arm();
     int ok = TestLibC.INSTANCE.munmap(p, 2 << 20);
     int bad = TestLibC.INSTANCE.munmap(new Pointer(Pointer.nativeValue(p) + 1), 4096);
-    SlotCounters c = disarm();
+    SlotCounters c = op.disarm();
 
     List<SyscallRecord> r = recordsOf(op, SyscallRecord.Syscall.MUNMAP);
     assertEquals(2, r.size(), r.toString());
@@ -77,7 +59,7 @@ class SyscallRecordsTest {
     assertArrayEquals(new long[] {Pointer.nativeValue(p) + 1, 4096}, r.get(1).args());
     assertEquals(-1, bad);
     assertEquals(-22, r.get(1).ret(), "EINVAL for an unaligned address");
-    assertEquals(slot.tid(), r.get(0).tid());
+    assertEquals(bcc.slot().tid(), r.get(0).tid());
     // The failed munmap is recorded but unmaps nothing.
     assertEquals(1, c.munmapCount, c.toString());
     assertEquals(2 << 20, c.munmapBytes, c.toString());
@@ -86,9 +68,9 @@ class SyscallRecordsTest {
   @Test
   void mremap() {
     Pointer p = TestLibC.mapAnonymous(1 << 20);
-    long op = arm();
+    ArmedOp op = arm();
     Pointer q = TestLibC.INSTANCE.mremap(p, 1 << 20, 4 << 20, TestLibC.MREMAP_MAYMOVE);
-    SlotCounters c = disarm();
+    SlotCounters c = op.disarm();
 
     List<SyscallRecord> r = recordsOf(op, SyscallRecord.Syscall.MREMAP);
     assertEquals(1, r.size(), r.toString());
@@ -106,11 +88,11 @@ class SyscallRecordsTest {
   void madviseDontNeed() {
     Pointer p = TestLibC.mapAnonymous(1 << 20);
     TestLibC.touch(p, 1 << 20);
-    long op = arm();
+    ArmedOp op = arm();
     int ret = TestLibC.INSTANCE.madvise(p, 1 << 20, TestLibC.MADV_DONTNEED);
     // DONTNEED dropped the pages: touching them again faults each one in anew.
     TestLibC.touch(p, 1 << 20);
-    SlotCounters c = disarm();
+    SlotCounters c = op.disarm();
 
     List<SyscallRecord> r = recordsOf(op, SyscallRecord.Syscall.MADVISE);
     assertEquals(1, r.size(), r.toString());
@@ -128,11 +110,11 @@ class SyscallRecordsTest {
 
   @Test
   void brk() {
-    long op = arm();
+    ArmedOp op = arm();
     // brk(0) and brk(current) query the break without moving it: safe beside malloc.
     long current = TestLibC.INSTANCE.syscall(TestLibC.SYS_BRK, 0L);
     long again = TestLibC.INSTANCE.syscall(TestLibC.SYS_BRK, current);
-    SlotCounters c = disarm();
+    SlotCounters c = op.disarm();
 
     List<SyscallRecord> r = recordsOf(op, SyscallRecord.Syscall.BRK);
     assertEquals(2, r.size(), r.toString());

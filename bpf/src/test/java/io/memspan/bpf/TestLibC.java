@@ -47,4 +47,23 @@ interface TestLibC extends Library {
       p.setByte(off, (byte) 1);
     }
   }
+
+  /**
+   * What the attribution tests measure: one mmap, one madvise(MADV_NOHUGEPAGE) so that pages
+   * fault 4 KiB at a time, then one write per page, i.e. one user fault per page.
+   */
+  static Pointer mapAndTouch(long length) {
+    Pointer p = mapAnonymous(length);
+    INSTANCE.madvise(p, length, MADV_NOHUGEPAGE);
+    touch(p, length);
+    return p;
+  }
+
+  /**
+   * {@link #mapAndTouch} then munmap. Run once unarmed before a measured op, it warms up the path:
+   * JNA links its native calls and the JIT compiles the loop outside the op.
+   */
+  static void mapTouchAndUnmap(long length) {
+    INSTANCE.munmap(mapAndTouch(length), length);
+  }
 }
