@@ -112,7 +112,7 @@ public final class BccProbe implements MemoryProbe {
       return;
     }
     slots.forEachClaimed(slot -> {
-      slot.readIdleFromOtherThread(scratch);
+      slot.readIdle(scratch);
       visitor.visit(slot.tid(), scratch);
     });
     idle.forEach(visitor, scratch);

@@ -53,12 +53,13 @@ final class BccSlot implements ThreadSlot {
 
   @Override
   public void readOp(SlotCounters into) {
-    read(base + SlotLayout.OP, into);
+    SlotLayout.readCounters(slots, base + SlotLayout.OP, into);
   }
 
+  /** Any thread may read the idle counters (forEachIdleThread does, for every slot holder). */
   @Override
   public void readIdle(SlotCounters into) {
-    read(base + SlotLayout.IDLE, into);
+    SlotLayout.readCountersOpaque(slots, base + SlotLayout.IDLE, into);
   }
 
   @Override
@@ -70,32 +71,6 @@ final class BccSlot implements ThreadSlot {
       into[i] = (long) LONGS.get(slots, base + SlotLayout.FAULT_ADDRS + i * 8);
     }
     return n;
-  }
-
-  private void read(int at, SlotCounters into) {
-    into.userFaults = (long) LONGS.get(slots, at + SlotLayout.C_USER_FAULTS);
-    into.kernelFaults = (long) LONGS.get(slots, at + SlotLayout.C_KERNEL_FAULTS);
-    into.mmapCount = (long) LONGS.get(slots, at + SlotLayout.C_MMAP_COUNT);
-    into.mmapBytes = (long) LONGS.get(slots, at + SlotLayout.C_MMAP_BYTES);
-    into.munmapCount = (long) LONGS.get(slots, at + SlotLayout.C_MUNMAP_COUNT);
-    into.munmapBytes = (long) LONGS.get(slots, at + SlotLayout.C_MUNMAP_BYTES);
-    into.mremapCount = (long) LONGS.get(slots, at + SlotLayout.C_MREMAP_COUNT);
-    into.brkCount = (long) LONGS.get(slots, at + SlotLayout.C_BRK_COUNT);
-    into.madviseCount = (long) LONGS.get(slots, at + SlotLayout.C_MADVISE_COUNT);
-  }
-
-  /** Idle counters as seen from another thread (for forEachIdleThread): opaque reads. */
-  void readIdleFromOtherThread(SlotCounters into) {
-    int at = base + SlotLayout.IDLE;
-    into.userFaults = (long) LONGS.getOpaque(slots, at + SlotLayout.C_USER_FAULTS);
-    into.kernelFaults = (long) LONGS.getOpaque(slots, at + SlotLayout.C_KERNEL_FAULTS);
-    into.mmapCount = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MMAP_COUNT);
-    into.mmapBytes = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MMAP_BYTES);
-    into.munmapCount = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MUNMAP_COUNT);
-    into.munmapBytes = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MUNMAP_BYTES);
-    into.mremapCount = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MREMAP_COUNT);
-    into.brkCount = (long) LONGS.getOpaque(slots, at + SlotLayout.C_BRK_COUNT);
-    into.madviseCount = (long) LONGS.getOpaque(slots, at + SlotLayout.C_MADVISE_COUNT);
   }
 
   boolean ownerAlive() {

@@ -1,6 +1,7 @@
 package io.memspan.bpf;
 
 import com.sun.jna.Memory;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class IdleThreadTable {
     Memory key = new Memory(4);
     Memory next = new Memory(4);
     Memory value = new Memory(SlotLayout.COUNTERS_SIZE);
+    ByteBuffer counters = value.getByteBuffer(0, SlotLayout.COUNTERS_SIZE);
     List<Integer> tids = new ArrayList<>();
     boolean first = true;
     while (BpfMaps.nextKey(mapFd, first ? null : key, next) == 0) {
@@ -42,15 +44,7 @@ final class IdleThreadTable {
       if (BpfMaps.lookup(mapFd, key, value) != 0) {
         continue;
       }
-      scratch.userFaults = value.getLong(SlotLayout.C_USER_FAULTS);
-      scratch.kernelFaults = value.getLong(SlotLayout.C_KERNEL_FAULTS);
-      scratch.mmapCount = value.getLong(SlotLayout.C_MMAP_COUNT);
-      scratch.mmapBytes = value.getLong(SlotLayout.C_MMAP_BYTES);
-      scratch.munmapCount = value.getLong(SlotLayout.C_MUNMAP_COUNT);
-      scratch.munmapBytes = value.getLong(SlotLayout.C_MUNMAP_BYTES);
-      scratch.mremapCount = value.getLong(SlotLayout.C_MREMAP_COUNT);
-      scratch.brkCount = value.getLong(SlotLayout.C_BRK_COUNT);
-      scratch.madviseCount = value.getLong(SlotLayout.C_MADVISE_COUNT);
+      SlotLayout.readCounters(counters, 0, scratch);
       boolean ended = !Files.exists(Path.of("/proc", Integer.toString(pid), "task",
           Integer.toString(tid)));
       visitor.visit(tid, scratch);
