@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -15,13 +14,9 @@ import java.util.List;
  * and the bpf() syscall. Each failure names the missing piece and its fix.
  */
 final class BccPreflight {
+  /** Where bcc looks for tracefs, newest convention first (the doctor checks the same). */
   static final List<Path> TRACEFS_MOUNTS =
       List.of(Path.of("/sys/kernel/tracing"), Path.of("/sys/kernel/debug/tracing"));
-
-  static final int CAP_DAC_READ_SEARCH = ProcStatus.CAP_DAC_READ_SEARCH;
-  static final int CAP_SYS_ADMIN = ProcStatus.CAP_SYS_ADMIN;
-  static final int CAP_PERFMON = ProcStatus.CAP_PERFMON;
-  static final int CAP_BPF = ProcStatus.CAP_BPF;
 
   private BccPreflight() {}
 
@@ -48,8 +43,8 @@ final class BccPreflight {
         }
       } catch (AccessDeniedException e) {
         throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
-            "cannot read tracefs at " + p + " (permission denied): run as root or grant"
-                + " CAP_DAC_READ_SEARCH (e.g. setpriv --ambient-caps +dac_read_search)", e);
+            "cannot read tracefs at " + p + " (permission denied, CAP_DAC_READ_SEARCH): "
+                + ProcStatus.GRANT, e);
       } catch (IOException notMountedHere) {
         // try the next mount point
       }
@@ -70,8 +65,8 @@ final class BccPreflight {
             "tracepoint " + tp + " does not exist on this kernel (" + format + " missing)");
       } catch (IOException e) {
         throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
-            "cannot read " + format + " (" + e.getMessage() + "): run as root or grant"
-                + " CAP_DAC_READ_SEARCH (e.g. setpriv --ambient-caps +dac_read_search)", e);
+            "cannot read " + format + " (" + e.getMessage() + ", CAP_DAC_READ_SEARCH): "
+                + ProcStatus.GRANT, e);
       }
     }
     return root;
@@ -92,23 +87,22 @@ final class BccPreflight {
     }
   }
 
-  /** Root, or CAP_BPF + CAP_PERFMON (CAP_SYS_ADMIN covers both on older kernels). */
+  /**
+   * Root, or CAP_BPF + CAP_PERFMON (CAP_SYS_ADMIN covers both): {@link ProcStatus}'s rule, as the
+   * doctor applies it. CAP_DAC_READ_SEARCH is left to {@link #tracefs()}, which reads the files.
+   */
   static void capabilities() throws ProbeUnavailableException {
-    long eff = effectiveCapabilities();
-    if (has(eff, CAP_SYS_ADMIN) || (has(eff, CAP_BPF) && has(eff, CAP_PERFMON))) {
-      return;
+    ProcStatus status;
+    try {
+      status = ProcStatus.current();
+    } catch (IOException | IllegalArgumentException e) {
+      status = new ProcStatus(-1, 0, 0); // unreadable: report every capability missing
     }
-    List<String> missing = new ArrayList<>();
-    if (!has(eff, CAP_BPF)) {
-      missing.add("CAP_BPF");
+    List<String> missing = status.missingCapabilities(true);
+    if (!missing.isEmpty()) {
+      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
+          "missing capability " + String.join(" and ", missing) + ": " + ProcStatus.GRANT);
     }
-    if (!has(eff, CAP_PERFMON)) {
-      missing.add("CAP_PERFMON");
-    }
-    throw new ProbeUnavailableException(ProbeUnavailableException.Missing.CAPABILITY,
-        "missing capability " + String.join(" and ", missing) + ": run as root or with"
-            + " ambient capabilities bpf,perfmon,dac_read_search (e.g. setpriv"
-            + " --ambient-caps +bpf,+perfmon,+dac_read_search)");
   }
 
   /** Creates and closes a one-element array map: proves the bpf() syscall works for us. */
@@ -122,19 +116,6 @@ final class BccPreflight {
               + " /proc/sys/kernel/unprivileged_bpf_disabled and seccomp/container policy" : ""));
     }
     LibC.close(fd);
-  }
-
-  static long effectiveCapabilities() {
-    try {
-      return ProcStatus.current().capEff();
-    } catch (IOException | IllegalArgumentException e) {
-      return 0; // report no capabilities
-    }
-  }
-
-
-  static boolean has(long caps, int cap) {
-    return (caps & (1L << cap)) != 0;
   }
 
   static String kernelRelease() {

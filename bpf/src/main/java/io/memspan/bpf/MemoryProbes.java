@@ -40,6 +40,11 @@ public final class MemoryProbes {
     return Tracepoint.ALL.stream().map(Tracepoint::toString).toList();
   }
 
+  /** Where the bcc probe looks for tracefs, in order, for tools that check a host before loading it. */
+  public static java.util.List<String> tracefsMountPoints() {
+    return BccPreflight.TRACEFS_MOUNTS.stream().map(java.nio.file.Path::toString).toList();
+  }
+
   /** A probe that attributes nothing ({@code memspan.kernel.source = none}). */
   public static MemoryProbe none() {
     return NoProbe.INSTANCE;

@@ -64,7 +64,7 @@ class PidNamespaceTest {
   void attributesInsideAPidNamespace() throws Exception {
     BpfRequirement.assumeAvailable();
     BpfRequirement.assumeThat(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare (util-linux) missing");
-    BpfRequirement.assumeThat(BccPreflight.has(BccPreflight.effectiveCapabilities(), BccPreflight.CAP_SYS_ADMIN),
+    BpfRequirement.assumeThat(ProcStatus.current().has(ProcStatus.CAP_SYS_ADMIN),
         "creating a pid namespace needs CAP_SYS_ADMIN");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));

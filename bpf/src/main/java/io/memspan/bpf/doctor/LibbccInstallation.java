@@ -1,5 +1,6 @@
 package io.memspan.bpf.doctor;
 
+import io.memspan.bpf.LibBcc;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,7 +21,7 @@ import java.util.regex.Pattern;
 final class LibbccInstallation {
 
   static final String CHECK = "libbcc";
-  static final String LIBRARY = "libbcc.so.0";
+  static final String LIBRARY = LibBcc.SONAME;
   static final String INSTALL = "install libbcc: apt-get install libbpfcc (Debian/Ubuntu;"
       + " deploy/setup-host.sh does it), dnf install bcc (Fedora/RHEL)";
 

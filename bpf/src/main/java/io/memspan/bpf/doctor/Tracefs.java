@@ -26,8 +26,8 @@ final class Tracefs {
   /** The tracepoints memspan's program attaches to, as category:name. */
   static final List<String> TRACEPOINTS = MemoryProbes.tracepoints();
 
-  /** Where bcc looks, newest convention first. */
-  static final List<String> MOUNT_POINTS = List.of("/sys/kernel/tracing", "/sys/kernel/debug/tracing");
+  /** Where bcc looks, newest convention first: the probe's own list. */
+  static final List<String> MOUNT_POINTS = MemoryProbes.tracefsMountPoints();
 
   static final String MOUNT_FIX = "mount tracefs as root: mount -t tracefs nodev /sys/kernel/tracing"
       + " (deploy/setup-host.sh does it)";

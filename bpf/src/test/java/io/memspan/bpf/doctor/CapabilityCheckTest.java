@@ -34,10 +34,11 @@ class CapabilityCheckTest {
 
   @Test
   void namesOnlyTheCapabilityThatIsMissing() {
-    assertEquals(List.of("CAP_PERFMON"), CapabilityCheck.missing(
-        status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_DAC_READ_SEARCH)), false));
-    assertEquals(List.of("CAP_DAC_READ_SEARCH"), CapabilityCheck.missing(
-        status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_PERFMON)), false));
+    assertEquals(List.of("CAP_PERFMON"),
+        status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_DAC_READ_SEARCH))
+            .missingCapabilities(false));
+    assertEquals(List.of("CAP_DAC_READ_SEARCH"),
+        status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_PERFMON)).missingCapabilities(false));
   }
 
   @Test
@@ -50,8 +51,8 @@ class CapabilityCheckTest {
 
   @Test
   void readableTracefsNeedsNoDacCapability() {
-    assertEquals(List.of(), CapabilityCheck.missing(
-        status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_PERFMON)), true));
+    assertEquals(List.of(), status(1000, caps(ProcStatus.CAP_BPF, ProcStatus.CAP_PERFMON))
+        .missingCapabilities(true));
   }
 
   @Test
