@@ -31,6 +31,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -147,7 +150,16 @@ public final class Exporters {
 
   static SpanExporter spanExporter(OtlpSettings s) {
     try {
-      return buildSpanExporter(s);
+      if (s.protocol() == Protocol.GRPC) {
+        OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder();
+        configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
+            b::addHeader, b::setTrustedCertificates, b::setClientTls);
+        return b.build();
+      }
+      OtlpHttpSpanExporterBuilder b = OtlpHttpSpanExporter.builder();
+      configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
+          b::addHeader, b::setTrustedCertificates, b::setClientTls);
+      return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw tlsError(e);
     }
@@ -155,9 +167,41 @@ public final class Exporters {
 
   static MetricExporter metricExporter(OtlpSettings s) {
     try {
-      return buildMetricExporter(s);
+      if (s.protocol() == Protocol.GRPC) {
+        OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder();
+        configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
+            b::addHeader, b::setTrustedCertificates, b::setClientTls);
+        return b.build();
+      }
+      OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder();
+      configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
+          b::addHeader, b::setTrustedCertificates, b::setClientTls);
+      return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw tlsError(e);
+    }
+  }
+
+  /**
+   * Applies one signal's settings through an exporter builder's setters, passed as method
+   * references: the SDK's four OTLP builders (span/metric, HTTP/gRPC) take the same settings but
+   * share no interface.
+   */
+  private static void configure(OtlpSettings s, Consumer<String> endpoint, Consumer<Duration> timeout,
+      Consumer<Duration> connectTimeout, Consumer<String> compression,
+      Consumer<Supplier<MeterProvider>> meterProvider, BiConsumer<String, String> header,
+      Consumer<byte[]> trustedCertificates, BiConsumer<byte[], byte[]> clientTls) {
+    endpoint.accept(s.endpoint().toString());
+    timeout.accept(s.timeout());
+    connectTimeout.accept(connectTimeout(s));
+    compression.accept(s.gzip() ? "gzip" : "none");
+    meterProvider.accept(MeterProvider::noop); // the exporter's own self-metrics are not wanted
+    s.headers().forEach(header);
+    if (s.certificate() != null) {
+      trustedCertificates.accept(read(s.certificate()));
+    }
+    if (s.clientKey() != null && s.clientCertificate() != null) {
+      clientTls.accept(read(s.clientKey()), read(s.clientCertificate()));
     }
   }
 
@@ -165,72 +209,6 @@ public final class Exporters {
   private static ConfigException tlsError(RuntimeException e) {
     return new ConfigException(ConfigKeys.CERTIFICATE + " / " + ConfigKeys.CLIENT_KEY + " / "
         + ConfigKeys.CLIENT_CERTIFICATE + ": " + e.getMessage());
-  }
-
-  private static SpanExporter buildSpanExporter(OtlpSettings s) {
-    if (s.protocol() == Protocol.GRPC) {
-      OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder()
-          .setEndpoint(s.endpoint().toString())
-          .setTimeout(s.timeout())
-          .setConnectTimeout(connectTimeout(s))
-          .setCompression(s.gzip() ? "gzip" : "none")
-          .setMeterProvider(MeterProvider::noop);
-      s.headers().forEach(b::addHeader);
-      if (s.certificate() != null) {
-        b.setTrustedCertificates(read(s.certificate()));
-      }
-      if (s.clientKey() != null && s.clientCertificate() != null) {
-        b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
-      }
-      return b.build();
-    }
-    OtlpHttpSpanExporterBuilder b = OtlpHttpSpanExporter.builder()
-        .setEndpoint(s.endpoint().toString())
-        .setTimeout(s.timeout())
-        .setConnectTimeout(connectTimeout(s))
-        .setCompression(s.gzip() ? "gzip" : "none")
-        .setMeterProvider(MeterProvider::noop);
-    s.headers().forEach(b::addHeader);
-    if (s.certificate() != null) {
-      b.setTrustedCertificates(read(s.certificate()));
-    }
-    if (s.clientKey() != null && s.clientCertificate() != null) {
-      b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
-    }
-    return b.build();
-  }
-
-  private static MetricExporter buildMetricExporter(OtlpSettings s) {
-    if (s.protocol() == Protocol.GRPC) {
-      OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder()
-          .setEndpoint(s.endpoint().toString())
-          .setTimeout(s.timeout())
-          .setConnectTimeout(connectTimeout(s))
-          .setCompression(s.gzip() ? "gzip" : "none")
-          .setMeterProvider(MeterProvider::noop);
-      s.headers().forEach(b::addHeader);
-      if (s.certificate() != null) {
-        b.setTrustedCertificates(read(s.certificate()));
-      }
-      if (s.clientKey() != null && s.clientCertificate() != null) {
-        b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
-      }
-      return b.build();
-    }
-    OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder()
-        .setEndpoint(s.endpoint().toString())
-        .setTimeout(s.timeout())
-        .setConnectTimeout(connectTimeout(s))
-        .setCompression(s.gzip() ? "gzip" : "none")
-        .setMeterProvider(MeterProvider::noop);
-    s.headers().forEach(b::addHeader);
-    if (s.certificate() != null) {
-      b.setTrustedCertificates(read(s.certificate()));
-    }
-    if (s.clientKey() != null && s.clientCertificate() != null) {
-      b.setClientTls(read(s.clientKey()), read(s.clientCertificate()));
-    }
-    return b.build();
   }
 
   /** Connecting may take at most the whole export timeout, and never more than 10 s. */
