@@ -1,5 +1,7 @@
 package io.memspan.agent.export.netty;
 
+import static io.memspan.agent.export.netty.InFlightExports.asIo;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
@@ -7,10 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -34,15 +33,12 @@ import io.opentelemetry.sdk.common.export.GrpcSenderConfig;
 import io.opentelemetry.sdk.common.export.GrpcStatusCode;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
-import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -55,50 +51,33 @@ import java.util.function.Consumer;
  */
 final class NettyGrpcSender implements GrpcSender {
   private final GrpcSenderConfig config;
-  private final EventLoopGroup group;
   private final EventLoop loop;
   private final Bootstrap bootstrap;
-  private final SslContext ssl;
-  private final String host;
-  private final int port;
   private final String authority;
   private final String path;
   private final String scheme;
   private final String grpcTimeout;
-  private final int maxInFlight;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private final InFlightExports exports = new InFlightExports();
   /** Touched only on {@link #loop}. */
   private Future<Channel> connection;
 
   NettyGrpcSender(GrpcSenderConfig config) {
     this.config = config;
-    URI uri = config.getEndpoint();
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    this.scheme = https ? "https" : "http";
-    this.host = Endpoints.host(uri);
-    this.port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    this.authority = host + ":" + port;
+    Endpoint endpoint = Endpoint.of(config.getEndpoint());
+    this.scheme = endpoint.https() ? "https" : "http";
+    this.authority = endpoint.host() + ":" + endpoint.port();
     String method = config.getFullMethodName();
     this.path = method.startsWith("/") ? method : "/" + method;
     this.grpcTimeout = Math.max(1, Math.min(config.getTimeout().toMillis(), 99_999_999)) + "m";
-    this.maxInFlight = SenderLimits.maxInFlight();
-    this.ssl = https ? Tls.client(config.getSslContext(), config.getEnabledProtocols(), true)
-        : null;
-    this.group = EventLoops.acquire();
-    this.loop = group.next();
-    this.bootstrap = new Bootstrap()
-        .group(loop)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.max(1, Math.min(config.getConnectTimeout().toMillis(), Integer.MAX_VALUE)))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .remoteAddress(InetSocketAddress.createUnresolved(host, port))
+    SslContext ssl = endpoint.https()
+        ? Tls.client(config.getSslContext(), config.getEnabledProtocols(), true) : null;
+    this.loop = EventLoops.acquire().next();
+    this.bootstrap = endpoint.bootstrap(loop, config.getConnectTimeout())
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
             if (ssl != null) {
-              ch.pipeline().addLast(Tls.handler(ssl, ch.alloc(), host, port));
+              ch.pipeline().addLast(Tls.handler(ssl, ch.alloc(), endpoint.host(), endpoint.port()));
             }
             ch.pipeline().addLast(Http2FrameCodecBuilder.forClient().build());
             ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
@@ -109,37 +88,11 @@ final class NettyGrpcSender implements GrpcSender {
   @Override
   public void send(MessageWriter message, Consumer<GrpcResponse> onResponse,
       Consumer<Throwable> onError) {
-    if (shutdown.get()) {
-      onError.accept(new IOException("sender is shut down"));
-      return;
-    }
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
-      onError.accept(new IOException("too many exports in flight (" + maxInFlight
-          + "): collector too slow"));
-      return;
-    }
-    ByteBuf frame;
-    try {
-      frame = Payloads.grpcFrame(message, config.getCompressor());
-    } catch (IOException | RuntimeException e) {
-      inFlight.decrementAndGet();
-      onError.accept(e);
-      return;
-    }
     Http2Headers headers = requestHeaders();
-    new Retrier<GrpcResponse>(loop, config.getRetryPolicy(), config.getTimeout().toNanos(),
+    exports.send(() -> Payloads.grpcFrame(message, config.getCompressor()), loop,
+        config.getRetryPolicy(), config.getTimeout(),
         r -> GrpcStatuses.RETRYABLE.contains(r.getStatusCode()),
-        (deadline, done) -> attempt(frame, headers, deadline, done),
-        (response, error) -> {
-          frame.release();
-          inFlight.decrementAndGet();
-          if (error != null) {
-            onError.accept(error);
-          } else {
-            onResponse.accept(response);
-          }
-        }).start();
+        frame -> (deadline, done) -> attempt(frame, headers, deadline, done), onResponse, onError);
   }
 
   private Http2Headers requestHeaders() {
@@ -229,10 +182,6 @@ final class NettyGrpcSender implements GrpcSender {
       });
     });
     return p;
-  }
-
-  private static Throwable asIo(Throwable t) {
-    return t instanceof IOException ? t : new IOException(String.valueOf(t.getMessage()), t);
   }
 
   /** One gRPC call on one HTTP/2 stream. */
@@ -371,7 +320,7 @@ final class NettyGrpcSender implements GrpcSender {
 
   @Override
   public CompletableResultCode shutdown() {
-    if (shutdown.compareAndSet(false, true)) {
+    if (exports.shutdown()) {
       loop.execute(() -> {
         Future<Channel> c = connection;
         if (c != null && c.isSuccess()) {

@@ -1,18 +1,18 @@
 package io.memspan.agent.export.netty;
 
+import static io.memspan.agent.export.netty.InFlightExports.asIo;
+
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.pool.AbstractChannelPoolHandler;
 import io.netty.channel.pool.ChannelHealthChecker;
 import io.netty.channel.pool.FixedChannelPool;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -33,7 +33,6 @@ import io.opentelemetry.sdk.common.export.HttpSender;
 import io.opentelemetry.sdk.common.export.HttpSenderConfig;
 import io.opentelemetry.sdk.common.export.MessageWriter;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.List;
@@ -41,7 +40,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -60,42 +58,31 @@ final class NettyHttpSender implements HttpSender {
   private final HttpSenderConfig config;
   private final EventLoopGroup group;
   private final FixedChannelPool pool;
-  private final String host;
   private final String hostHeader;
   private final String path;
-  private final int maxInFlight;
-  private final AtomicInteger inFlight = new AtomicInteger();
-  private final AtomicBoolean shutdown = new AtomicBoolean();
+  private final InFlightExports exports = new InFlightExports();
 
   NettyHttpSender(HttpSenderConfig config) {
     this.config = config;
     URI uri = config.getEndpoint();
-    boolean https = "https".equalsIgnoreCase(uri.getScheme());
-    this.host = Endpoints.host(uri);
-    int port = uri.getPort() > 0 ? uri.getPort() : https ? 443 : 80;
-    this.hostHeader = uri.getPort() > 0 ? host + ":" + port : host;
+    Endpoint endpoint = Endpoint.of(uri);
+    this.hostHeader = uri.getPort() > 0 ? endpoint.host() + ":" + endpoint.port() : endpoint.host();
     String p = uri.getRawPath();
     this.path = (p == null || p.isEmpty() ? "/" : p)
         + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    this.maxInFlight = SenderLimits.maxInFlight();
-    SslContext ssl = https ? Tls.client(config.getSslContext(), config.getEnabledProtocols(), false)
-        : null;
+    int maxInFlight = exports.maxInFlight();
+    SslContext ssl = endpoint.https()
+        ? Tls.client(config.getSslContext(), config.getEnabledProtocols(), false) : null;
     int maxBody = (int) Math.min(Math.max(config.getMaxResponseBodySize(), 1024), 4 << 20);
 
     this.group = EventLoops.acquire();
-    Bootstrap bootstrap = new Bootstrap()
-        .group(group)
-        .channel(NioSocketChannel.class)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
-            (int) Math.max(1, Math.min(config.getConnectTimeout().toMillis(), Integer.MAX_VALUE)))
-        .option(ChannelOption.TCP_NODELAY, true)
-        .remoteAddress(InetSocketAddress.createUnresolved(host, port));
+    Bootstrap bootstrap = endpoint.bootstrap(group, config.getConnectTimeout());
     this.pool = new FixedChannelPool(bootstrap, new AbstractChannelPoolHandler() {
       @Override
       public void channelCreated(Channel ch) {
         ChannelPipeline p = ch.pipeline();
         if (ssl != null) {
-          p.addLast(Tls.handler(ssl, ch.alloc(), host, port));
+          p.addLast(Tls.handler(ssl, ch.alloc(), endpoint.host(), endpoint.port()));
         }
         p.addLast(new HttpClientCodec());
         p.addLast(new HttpContentDecompressor(0));
@@ -108,37 +95,10 @@ final class NettyHttpSender implements HttpSender {
   @Override
   public void send(MessageWriter message, Consumer<HttpResponse> onResponse,
       Consumer<Throwable> onError) {
-    if (shutdown.get()) {
-      onError.accept(new IOException("sender is shut down"));
-      return;
-    }
-    if (inFlight.incrementAndGet() > maxInFlight) {
-      inFlight.decrementAndGet();
-      onError.accept(new IOException("too many exports in flight (" + maxInFlight
-          + "): collector too slow"));
-      return;
-    }
-    ByteBuf body;
-    try {
-      body = Payloads.body(message, config.getCompressor());
-    } catch (IOException | RuntimeException e) {
-      inFlight.decrementAndGet();
-      onError.accept(e);
-      return;
-    }
     Map<String, List<String>> headers = headers();
-    new Retrier<HttpResponse>(group.next(), config.getRetryPolicy(),
-        config.getTimeout().toNanos(), r -> RETRYABLE.contains(r.getStatusCode()),
-        (deadline, done) -> attempt(body, headers, deadline, done),
-        (response, error) -> {
-          body.release();
-          inFlight.decrementAndGet();
-          if (error != null) {
-            onError.accept(error);
-          } else {
-            onResponse.accept(response);
-          }
-        }).start();
+    exports.send(() -> Payloads.body(message, config.getCompressor()), group.next(),
+        config.getRetryPolicy(), config.getTimeout(), r -> RETRYABLE.contains(r.getStatusCode()),
+        body -> (deadline, done) -> attempt(body, headers, deadline, done), onResponse, onError);
   }
 
   private Map<String, List<String>> headers() {
@@ -180,10 +140,6 @@ final class NettyHttpSender implements HttpSender {
         }
       });
     });
-  }
-
-  private static Throwable asIo(Throwable t) {
-    return t instanceof IOException ? t : new IOException(String.valueOf(t.getMessage()), t);
   }
 
   /** One request on one pooled connection; gives the connection back exactly once. */
@@ -276,7 +232,7 @@ final class NettyHttpSender implements HttpSender {
 
   @Override
   public CompletableResultCode shutdown() {
-    if (shutdown.compareAndSet(false, true)) {
+    if (exports.shutdown()) {
       pool.closeAsync().addListener(f -> EventLoops.release());
     }
     return CompletableResultCode.ofSuccess();
