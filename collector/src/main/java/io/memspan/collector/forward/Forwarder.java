@@ -21,9 +21,13 @@ import java.util.concurrent.TimeoutException;
 public abstract class Forwarder implements SpoolSink {
   private final String name;
   private final ForwarderStats stats;
+  final Endpoint endpoint;
+  final ForwarderOptions options;
 
-  Forwarder(String name, Metrics metrics) {
+  Forwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
     this.name = name;
+    this.endpoint = endpoint;
+    this.options = options;
     this.stats = new ForwarderStats(metrics, name);
   }
 
@@ -85,8 +89,17 @@ public abstract class Forwarder implements SpoolSink {
   abstract Outcome attempt(SpoolEntry entry)
       throws IOException, TimeoutException, InterruptedException;
 
+  /** The connection this forwarder sends on. */
+  abstract UpstreamClient client();
+
+  /** TCP connections opened so far; keep-alive keeps it at one while the upstream is healthy. */
+  public final long connections() {
+    return client().connections();
+  }
+
   @Override
-  public void close() {
+  public final void close() {
+    client().close();
     stats.unregister();
   }
 

@@ -1,19 +1,11 @@
 package io.memspan.collector.forward;
 
 import io.memspan.collector.otlp.GrpcStatus;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -33,61 +25,47 @@ import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ConnectException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.GZIPInputStream;
-import javax.net.ssl.SSLException;
 
 /**
  * A unary gRPC client on Netty HTTP/2: one connection (prior knowledge on cleartext, ALPN h2 over
  * TLS), one stream per call, length-prefixed messages, status read from the trailers. One call in
  * flight at a time; callers block, the event loop never does.
  */
-final class GrpcClient implements AutoCloseable {
+final class GrpcClient implements UpstreamClient {
   /** An export answer is tiny; anything larger is not one. */
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
   private final Endpoint endpoint;
   private final ForwarderOptions options;
-  private final EventLoopGroup group;
-  private final Bootstrap bootstrap;
+  private final Transport transport;
   private final ReentrantLock call = new ReentrantLock();
   private Channel connection; // guarded by call
   private volatile boolean goingAway;
-  private volatile long connections;
 
   GrpcClient(String sinkName, Endpoint endpoint, ForwarderOptions options) {
     this.endpoint = endpoint;
     this.options = options;
-    this.group = Transport.newGroup(sinkName);
-    SslContext ssl = endpoint.tls() ? tls(options) : null;
-    this.bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port()));
-                    }
-                    ch.pipeline()
-                        .addLast(Http2FrameCodecBuilder.forClient().build())
-                        .addLast(new Http2MultiplexHandler(new RefuseServerStreams()))
-                        .addLast(new ConnectionWatcher());
-                  }
-                });
+    SslContext ssl = endpoint.tls() ? Transport.tls(options.tlsClient().applicationProtocolConfig(
+        new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ApplicationProtocolNames.HTTP_2))) : null;
+    this.transport = new Transport(endpoint, options, ssl, p -> p
+        .addLast(Http2FrameCodecBuilder.forClient().build())
+        .addLast(new Http2MultiplexHandler(new RefuseServerStreams()))
+        .addLast(new ConnectionWatcher()));
   }
 
-  long connections() {
-    return connections;
+  @Override
+  public long connections() {
+    return transport.connections();
   }
 
   /**
@@ -171,41 +149,13 @@ final class GrpcClient implements AutoCloseable {
       connection.close();
     }
     goingAway = false;
-    ChannelFuture f = bootstrap.connect(endpoint.host(), endpoint.port());
-    if (!f.await(options.connectTimeout().toMillis() + 1000)) {
-      f.channel().close();
-      throw new ConnectException("connect to " + endpoint.authority() + " timed out");
-    }
-    if (!f.isSuccess()) {
-      throw new ConnectException("cannot connect to " + endpoint.authority() + ": " + f.cause().getMessage());
-    }
-    connections++;
-    connection = f.channel();
+    connection = transport.connect();
     return connection;
   }
 
   @Override
   public void close() {
-    Channel ch = connection;
-    if (ch != null) {
-      ch.close().awaitUninterruptibly(1000);
-    }
-    Transport.shutdown(group);
-  }
-
-  private static SslContext tls(ForwarderOptions options) {
-    try {
-      return options.tlsClient()
-          .applicationProtocolConfig(
-              new ApplicationProtocolConfig(
-                  ApplicationProtocolConfig.Protocol.ALPN,
-                  ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                  ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                  ApplicationProtocolNames.HTTP_2))
-          .build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-    }
+    transport.close(connection);
   }
 
   /** Notes GOAWAY so the next call opens a fresh connection instead of a doomed stream. */

@@ -1,16 +1,9 @@
 package io.memspan.collector.forward;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,8 +18,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.AttributeKey;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -34,13 +25,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
-import javax.net.ssl.SSLException;
 
 /**
  * A keep-alive HTTP/1.1 client for one upstream: one connection, one request at a time (no
  * pipelining), reconnecting when the upstream closed it. Callers block; the event loop never does.
  */
-final class Http1Client implements AutoCloseable {
+final class Http1Client implements UpstreamClient {
   /** Upstream answers to an export are small; anything larger is an error page we cut off. */
   private static final int MAX_RESPONSE_BYTES = 1 << 20;
 
@@ -49,42 +39,24 @@ final class Http1Client implements AutoCloseable {
 
   private final Endpoint endpoint;
   private final ForwarderOptions options;
-  private final EventLoopGroup group;
-  private final Bootstrap bootstrap;
+  private final Transport transport;
   private final ReentrantLock exchange = new ReentrantLock();
   private Channel channel; // guarded by exchange
-  private volatile long connections;
 
   Http1Client(String sinkName, Endpoint endpoint, ForwarderOptions options) {
     this.endpoint = endpoint;
     this.options = options;
-    this.group = Transport.newGroup(sinkName);
-    SslContext ssl = endpoint.tls() ? tls(options) : null;
-    this.bootstrap =
-        new Bootstrap()
-            .group(group)
-            .channel(NioSocketChannel.class)
-            .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.connectTimeout().toMillis())
-            .option(ChannelOption.TCP_NODELAY, true)
-            .handler(
-                new ChannelInitializer<SocketChannel>() {
-                  @Override
-                  protected void initChannel(SocketChannel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc(), endpoint.host(), endpoint.port()));
-                    }
-                    ch.pipeline()
-                        .addLast(new HttpClientCodec())
-                        .addLast(new HttpContentDecompressor(0))
-                        .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
-                        .addLast(new ReplyHandler());
-                  }
-                });
+    SslContext ssl = endpoint.tls() ? Transport.tls(options.tlsClient()) : null;
+    this.transport = new Transport(endpoint, options, ssl, p -> p
+        .addLast(new HttpClientCodec())
+        .addLast(new HttpContentDecompressor(0))
+        .addLast(new HttpObjectAggregator(MAX_RESPONSE_BYTES))
+        .addLast(new ReplyHandler()));
   }
 
-  /** How many TCP connections were opened so far (keep-alive keeps this at one). */
-  long connections() {
-    return connections;
+  @Override
+  public long connections() {
+    return transport.connections();
   }
 
   /**
@@ -164,27 +136,13 @@ final class Http1Client implements AutoCloseable {
     if (channel != null && channel.isActive()) {
       return channel;
     }
-    ChannelFuture f = bootstrap.connect(endpoint.host(), endpoint.port());
-    if (!f.await(options.connectTimeout().toMillis() + 1000)) {
-      f.channel().close();
-      throw new ConnectException("connect to " + endpoint.authority() + " timed out");
-    }
-    if (!f.isSuccess()) {
-      Throwable c = f.cause();
-      throw new ConnectException("cannot connect to " + endpoint.authority() + ": " + c.getMessage());
-    }
-    connections++;
-    channel = f.channel();
+    channel = transport.connect();
     return channel;
   }
 
   @Override
   public void close() {
-    Channel ch = channel;
-    if (ch != null) {
-      ch.close().awaitUninterruptibly(1000);
-    }
-    Transport.shutdown(group);
+    transport.close(channel);
   }
 
   static byte[] gzip(byte[] body) {
@@ -201,14 +159,6 @@ final class Http1Client implements AutoCloseable {
       throw new IllegalStateException("in-memory gzip failed", e);
     }
     return out.toByteArray();
-  }
-
-  private static SslContext tls(ForwarderOptions options) {
-    try {
-      return options.tlsClient().build();
-    } catch (SSLException e) {
-      throw new IllegalStateException("cannot set up TLS: " + e.getMessage(), e);
-    }
   }
 
   private static final class ReplyHandler extends SimpleChannelInboundHandler<FullHttpResponse> {

@@ -1,5 +1,10 @@
 package io.memspan.collector.forward;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.memspan.collector.spool.Signal;
+import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse;
+import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
+
 /** How one delivery attempt ended, as the forwarder's protocol code judged it. */
 sealed interface Outcome {
 
@@ -16,5 +21,26 @@ sealed interface Outcome {
   record NotApplicable() implements Outcome {}
 
   Outcome DELIVERED = new Delivered(0, "", "");
+
+  /**
+   * A successful OTLP export, refined by its response: OTLP lets a success carry a partial
+   * success, items the upstream refused, which must be counted. An empty or unreadable response
+   * does not undo the success.
+   */
+  static Outcome delivered(Signal signal, byte[] exportResponse) {
+    if (exportResponse.length == 0) {
+      return DELIVERED;
+    }
+    try {
+      if (signal == Signal.TRACES) {
+        var ps = ExportTraceServiceResponse.parseFrom(exportResponse).getPartialSuccess();
+        return new Delivered(ps.getRejectedSpans(), "partial_success", ps.getErrorMessage());
+      }
+      var ps = ExportMetricsServiceResponse.parseFrom(exportResponse).getPartialSuccess();
+      return new Delivered(ps.getRejectedDataPoints(), "partial_success", ps.getErrorMessage());
+    } catch (InvalidProtocolBufferException e) {
+      return DELIVERED;
+    }
+  }
   Outcome NOT_APPLICABLE = new NotApplicable();
 }

@@ -14,15 +14,11 @@ import java.util.concurrent.TimeoutException;
 public final class ZipkinForwarder extends Forwarder {
   static final String SPANS_PATH = "/api/v2/spans";
 
-  private final Endpoint endpoint;
-  private final ForwarderOptions options;
   private final Http1Client client;
   private final String path;
 
   ZipkinForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
-    super(name, metrics);
-    this.endpoint = endpoint;
-    this.options = options;
+    super(name, endpoint, options, metrics);
     this.client = new Http1Client(name, endpoint, options);
     // Accept both the base (http://zipkin:9411) and the full spans URL people copy from docs.
     this.path = endpoint.basePath().endsWith(SPANS_PATH) ? endpoint.basePath() : endpoint.resolve(SPANS_PATH);
@@ -44,13 +40,8 @@ public final class ZipkinForwarder extends Forwarder {
     return new Outcome.Delivered(batch.skippedInvalid(), "invalid_id", "spans without valid trace/span ids");
   }
 
-  public long connections() {
-    return client.connections();
-  }
-
   @Override
-  public void close() {
-    client.close();
-    super.close();
+  Http1Client client() {
+    return client;
   }
 }
