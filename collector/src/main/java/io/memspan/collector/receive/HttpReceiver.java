@@ -2,24 +2,16 @@ package io.memspan.collector.receive;
 
 import io.memspan.collector.ops.Log;
 import io.memspan.collector.ops.Metrics;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The OTLP/HTTP server: {@code /v1/traces}, {@code /v1/metrics}, plus {@code /metrics},
@@ -27,82 +19,43 @@ import java.util.concurrent.TimeUnit;
  * (bounded by the body limit, cut short by {@link StallGuard}); decoding and the durable-append wait
  * run on a separate executor group so one large request never delays another connection's I/O.
  */
-public final class HttpReceiver implements AutoCloseable {
-  private final Channel server;
-  private final io.netty.channel.group.ChannelGroup connections =
-      new io.netty.channel.group.DefaultChannelGroup(io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
-
+public final class HttpReceiver extends Listener {
+  /** Where a server listens, and how long a request and an idle connection may take. */
   public record Settings(InetSocketAddress bind, long requestTimeoutMillis, long idleTimeoutMillis) {}
 
   public HttpReceiver(EventLoops loops, EventExecutorGroup decoders, Settings settings, Ingest ingest,
       TokenCheck token, Metrics metrics) throws InterruptedException {
+    super(loops, settings, ch -> pipeline(ch, decoders, settings, ingest, token, metrics));
+  }
+
+  private static void pipeline(SocketChannel ch, EventExecutorGroup decoders, Settings settings, Ingest ingest,
+      TokenCheck token, Metrics metrics) {
     int max = ingest.maxBodyBytes();
-    ServerBootstrap b = new ServerBootstrap()
-        .group(loops.boss(), loops.workers())
-        .channel(loops.serverChannel())
-        .option(ChannelOption.SO_BACKLOG, 1024)
-        .childOption(ChannelOption.TCP_NODELAY, true)
-        .childHandler(new ChannelInitializer<SocketChannel>() {
+    StallGuard guard = new StallGuard(settings.requestTimeoutMillis(), false, ctx -> {
+      ingest.reject(RejectReason.TIMEOUT, "request not completed in time");
+      Log.warn("http_request_timeout", "remote", ctx.channel().remoteAddress(),
+          "timeout_ms", settings.requestTimeoutMillis());
+      Rejected r = new Rejected(RejectReason.TIMEOUT,
+          "request not received within " + settings.requestTimeoutMillis() + " ms");
+      ctx.pipeline().writeAndFlush(HttpResponses.closing(HttpResponses.rejected(r, true)))
+          .addListener(ChannelFutureListener.CLOSE);
+    });
+    ch.pipeline()
+        .addLast("stall", guard)
+        .addLast("codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
+        .addLast("authorize", new HeadAuthorization(token, ingest))
+        .addLast("budget", new BudgetedBodies(ingest))
+        .addLast("aggregate", new LimitedAggregator(max, ingest))
+        .addLast("complete", new ChannelInboundHandlerAdapter() {
           @Override
-          protected void initChannel(SocketChannel ch) {
-            connections.add(ch);
-            StallGuard guard = new StallGuard(settings.requestTimeoutMillis(), false, ctx -> {
-              ingest.reject(RejectReason.TIMEOUT, "request not completed in time");
-              Log.warn("http_request_timeout", "remote", ctx.channel().remoteAddress(),
-                  "timeout_ms", settings.requestTimeoutMillis());
-              Rejected r = new Rejected(RejectReason.TIMEOUT,
-                  "request not received within " + settings.requestTimeoutMillis() + " ms");
-              ctx.pipeline().writeAndFlush(HttpResponses.closing(HttpResponses.rejected(r, true)))
-                  .addListener(ChannelFutureListener.CLOSE);
-            });
-            ch.pipeline()
-                .addLast("idle", new IdleStateHandler(0, 0, settings.idleTimeoutMillis(), TimeUnit.MILLISECONDS))
-                .addLast("idle-close", new IdleCloser())
-                .addLast("stall", guard)
-                .addLast("codec", new HttpServerCodec(4096, 16 * 1024, 64 * 1024))
-                .addLast("authorize", new HeadAuthorization(token, ingest))
-                .addLast("budget", new BudgetedBodies(ingest))
-                .addLast("aggregate", new LimitedAggregator(max, ingest))
-                .addLast("complete", new ChannelInboundHandlerAdapter() {
-                  @Override
-                  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                    if (msg instanceof FullHttpRequest) {
-                      guard.requestComplete();
-                    }
-                    ctx.fireChannelRead(msg);
-                  }
-                })
-                .addLast(decoders, "otlp", new OtlpHttpHandler(ingest, metrics));
+          public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof FullHttpRequest) {
+              guard.requestComplete();
+            }
+            ctx.fireChannelRead(msg);
           }
-        });
-    server = b.bind(settings.bind()).sync().channel();
-  }
-
-  public InetSocketAddress localAddress() {
-    return (InetSocketAddress) server.localAddress();
-  }
-
-  /** Stops accepting; connections in flight finish on their own. */
-  @Override
-  public void close() {
-    server.close().syncUninterruptibly();
-  }
-
-  /** Closes every open connection (after {@link #close}, once in-flight requests are answered). */
-  public void closeConnections() {
-    connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
-  }
-
-  /** Closes keep-alive connections that have been idle too long. */
-  static final class IdleCloser extends ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
-      if (evt instanceof IdleStateEvent) {
-        ctx.close();
-      } else {
-        super.userEventTriggered(ctx, evt);
-      }
-    }
+        })
+        .addLast(decoders, "otlp", new OtlpHttpHandler(ingest, metrics));
   }
 
   /**
