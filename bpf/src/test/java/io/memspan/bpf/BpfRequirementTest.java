@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,10 +48,7 @@ class BpfRequirementTest {
 
   @Test
   void namesTheMissingCapabilityThenSkipsOrFails() throws Exception {
-    BpfRequirement.assumeAvailable();
-    BpfRequirement.assumeThat(Files.isExecutable(Path.of("/usr/bin/setpriv")), "setpriv (util-linux) missing");
-    BpfRequirement.assumeThat(ProcStatus.current().has(ProcStatus.CAP_SYS_ADMIN),
-        "needs to run privileged to drop capabilities for a child");
+    Probes.assumeToolAsAdmin("setpriv", "dropping capabilities for a child");
 
     String skipped = runWithoutCapabilities(false);
     assertTrue(skipped.contains("SKIPPED org.opentest4j.TestAbortedException"), skipped);

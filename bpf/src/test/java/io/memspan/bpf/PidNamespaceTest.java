@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.jna.Pointer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,10 +61,7 @@ class PidNamespaceTest {
 
   @Test
   void attributesInsideAPidNamespace() throws Exception {
-    BpfRequirement.assumeAvailable();
-    BpfRequirement.assumeThat(Files.isExecutable(Path.of("/usr/bin/unshare")), "unshare (util-linux) missing");
-    BpfRequirement.assumeThat(ProcStatus.current().has(ProcStatus.CAP_SYS_ADMIN),
-        "creating a pid namespace needs CAP_SYS_ADMIN");
+    Probes.assumeToolAsAdmin("unshare", "creating a pid namespace");
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
