@@ -10,6 +10,7 @@ import java.util.List;
  * @param ui null for no page
  * @param token null when every address is loopback and no token was given
  * @param portsFile null, or where to write the bound addresses once listening
+ * @param upstreamHeaders {@code KEY=VALUE} headers for every upstream request, as given
  */
 public record CollectorConfig(
     InetSocketAddress http,
@@ -21,6 +22,7 @@ public record CollectorConfig(
     long requestTimeoutMillis,
     List<String> upstreams,
     String upstreamProtocol,
+    List<String> upstreamHeaders,
     String zipkin,
     String token,
     Path portsFile,
@@ -35,6 +37,6 @@ public record CollectorConfig(
   public static CollectorConfig ephemeral(Path spoolDir) {
     InetSocketAddress any = new InetSocketAddress("127.0.0.1", 0);
     return new CollectorConfig(any, any, any, spoolDir, DEFAULT_SPOOL_MAX_BYTES, DEFAULT_MAX_BODY_BYTES,
-        DEFAULT_REQUEST_TIMEOUT_MILLIS, List.of(), "http/protobuf", null, null, null, 100_000);
+        DEFAULT_REQUEST_TIMEOUT_MILLIS, List.of(), "http/protobuf", List.of(), null, null, null, 100_000);
   }
 }

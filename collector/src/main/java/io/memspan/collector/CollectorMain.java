@@ -74,6 +74,11 @@ public final class CollectorMain implements Callable<Integer> {
       description = "http/protobuf or grpc (default: ${DEFAULT-VALUE})")
   String upstreamProtocol;
 
+  @Option(names = "--upstream-header", paramLabel = "KEY=VALUE",
+      description = "send this header with every --upstream request (repeatable; gRPC metadata with grpc), "
+      + "e.g. 'Authorization=Basic dXNlcjpwYXNz' or 'X-Scope-OrgID=tenant1'")
+  List<String> upstreamHeaders = new ArrayList<>();
+
   @Option(names = "--zipkin", paramLabel = "URL", description = "forward to Zipkin (v2 JSON at URL/api/v2/spans)")
   String zipkin;
 
@@ -134,7 +139,7 @@ public final class CollectorMain implements Callable<Integer> {
       throw new ParameterException(cl, "--upstream-protocol must be http/protobuf or grpc, got " + upstreamProtocol);
     }
     try {
-      Forwarders.validate(upstreams, protocol, zipkin);
+      Forwarders.validate(upstreams, protocol, upstreamHeaders, zipkin);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(cl, e.getMessage());
     }
@@ -156,7 +161,7 @@ public final class CollectorMain implements Callable<Integer> {
       dir = env != null && !env.isBlank() ? Path.of(env) : Path.of(".memspan", "spool");
     }
     return new CollectorConfig(http, grpc, ui, dir, spoolMaxBytes, (int) maxBodyBytes, requestTimeoutMillis,
-        List.copyOf(upstreams), protocol, zipkin, token, portsFile, storeCapacity);
+        List.copyOf(upstreams), protocol, List.copyOf(upstreamHeaders), zipkin, token, portsFile, storeCapacity);
   }
 
   @Override

@@ -26,7 +26,7 @@ class CollectorMainTest {
     Run r = run("--help");
     assertEquals(0, r.exit());
     for (String flag : new String[] {"--http", "--grpc", "--ui", "--spool", "--spool-max-bytes", "--max-body-bytes",
-        "--request-timeout", "--upstream", "--upstream-protocol", "--zipkin", "--token", "--ports-file", "127.0.0.1:4318",
+        "--request-timeout", "--upstream", "--upstream-protocol", "--upstream-header", "--zipkin", "--token", "--ports-file", "127.0.0.1:4318",
         "127.0.0.1:4317", "127.0.0.1:16686"}) {
       assertTrue(r.out().contains(flag), flag + " missing from\n" + r.out());
     }
@@ -40,6 +40,7 @@ class CollectorMainTest {
     assertBad("'12XB' is not a size", "--spool-max-bytes", "12XB");
     assertBad("--upstream-protocol must be http/protobuf or grpc, got thrift", "--upstream-protocol", "thrift");
     assertBad("--upstream 'ftp://x' must start with http:// or https://", "--upstream", "ftp://x");
+    assertBad("--upstream-header 'X-Scope-OrgID' must be KEY=VALUE", "--upstream-header", "X-Scope-OrgID");
     assertBad("--max-body-bytes must be between 1KiB and 64MiB", "--max-body-bytes", "1GiB");
   }
 

@@ -14,18 +14,25 @@ import javax.net.ssl.TrustManagerFactory;
  *     to this, so a misconfigured upstream cannot park a forwarder for days
  * @param trust the certificates an {@code https://} upstream must chain to; null means the JVM's
  *     default trust store ({@code cacerts}, or {@code -Djavax.net.ssl.trustStore=...})
+ * @param upstreamHeaders extra headers on every OTLP upstream request (not on Zipkin's)
  */
 public record ForwarderOptions(
     Duration connectTimeout,
     Duration requestTimeout,
     boolean gzip,
     Duration maxRetryAfter,
-    TrustManagerFactory trust) {
+    TrustManagerFactory trust,
+    UpstreamHeaders upstreamHeaders) {
 
   static final String USER_AGENT = "memspan-collector";
 
   public static ForwarderOptions defaults() {
-    return new ForwarderOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), true, Duration.ofMinutes(5), null);
+    return new ForwarderOptions(Duration.ofSeconds(5), Duration.ofSeconds(10), true, Duration.ofMinutes(5), null,
+        UpstreamHeaders.NONE);
+  }
+
+  public ForwarderOptions withUpstreamHeaders(UpstreamHeaders headers) {
+    return new ForwarderOptions(connectTimeout, requestTimeout, gzip, maxRetryAfter, trust, headers);
   }
 
   long clampRetryDelay(long millis) {

@@ -51,8 +51,10 @@ public final class Forwarders {
    *
    * @throws IllegalArgumentException naming the flag and what is wrong with its value
    */
-  public static void validate(List<String> upstreams, String upstreamProtocol, String zipkin) {
+  public static void validate(List<String> upstreams, String upstreamProtocol, List<String> upstreamHeaders,
+      String zipkin) {
     endpoints(upstreams, protocol(upstreamProtocol));
+    UpstreamHeaders.parse(upstreamHeaders);
     if (zipkin != null) {
       Endpoint.parse("--zipkin", zipkin);
     }

@@ -44,11 +44,14 @@ final class GrpcClient implements UpstreamClient {
   private final Endpoint endpoint;
   private final ForwarderOptions options;
   private final Transport transport;
+  private final UpstreamHeaders metadata;
   private final ReentrantLock call = new ReentrantLock();
   private Channel connection; // guarded by call
   private volatile boolean goingAway;
 
-  GrpcClient(String sinkName, Endpoint endpoint, ForwarderOptions options) {
+  /** @param metadata extra metadata on every call (that of {@code --upstream-header}) */
+  GrpcClient(String sinkName, Endpoint endpoint, ForwarderOptions options, UpstreamHeaders metadata) {
+    this.metadata = metadata;
     this.endpoint = endpoint;
     this.options = options;
     SslContext ssl = endpoint.tls() ? Transport.tls(options.tlsClient().applicationProtocolConfig(
@@ -120,6 +123,7 @@ final class GrpcClient implements UpstreamClient {
     if (gzip) {
       headers.set("grpc-encoding", "gzip");
     }
+    metadata.addTo(headers);
     ByteBuf frame = stream.alloc().buffer(5 + body.length);
     frame.writeByte(gzip ? 1 : 0).writeInt(body.length).writeBytes(body);
     stream.write(new DefaultHttp2HeadersFrame(headers, false));

@@ -40,12 +40,15 @@ final class Http1Client implements UpstreamClient {
   private final Endpoint endpoint;
   private final ForwarderOptions options;
   private final Transport transport;
+  private final UpstreamHeaders headers;
   private final ReentrantLock exchange = new ReentrantLock();
   private Channel channel; // guarded by exchange
 
-  Http1Client(String sinkName, Endpoint endpoint, ForwarderOptions options) {
+  /** @param headers extra headers on every request (those of {@code --upstream-header}) */
+  Http1Client(String sinkName, Endpoint endpoint, ForwarderOptions options, UpstreamHeaders headers) {
     this.endpoint = endpoint;
     this.options = options;
+    this.headers = headers;
     SslContext ssl = endpoint.tls() ? Transport.tls(options.tlsClient()) : null;
     this.transport = new Transport(endpoint, options, ssl, p -> p
         .addLast(new HttpClientCodec())
@@ -100,6 +103,7 @@ final class Http1Client implements UpstreamClient {
     if (gzip) {
       request.headers().set(HttpHeaderNames.CONTENT_ENCODING, HttpHeaderValues.GZIP);
     }
+    headers.addTo(request.headers());
     CompletableFuture<HttpReply> reply = new CompletableFuture<>();
     ch.attr(PENDING).set(reply);
     ch.writeAndFlush(request)

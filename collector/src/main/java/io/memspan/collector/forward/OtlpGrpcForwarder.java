@@ -13,7 +13,7 @@ public final class OtlpGrpcForwarder extends Forwarder {
 
   OtlpGrpcForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
     super(name, endpoint, options, metrics);
-    this.client = new GrpcClient(name, endpoint, options);
+    this.client = new GrpcClient(name, endpoint, options, options.upstreamHeaders());
   }
 
   @Override

@@ -18,7 +18,7 @@ public final class OtlpHttpForwarder extends Forwarder {
 
   OtlpHttpForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
     super(name, endpoint, options, metrics);
-    this.client = new Http1Client(name, endpoint, options);
+    this.client = new Http1Client(name, endpoint, options, options.upstreamHeaders());
   }
 
   @Override

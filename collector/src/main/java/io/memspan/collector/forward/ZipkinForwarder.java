@@ -19,7 +19,7 @@ public final class ZipkinForwarder extends Forwarder {
 
   ZipkinForwarder(String name, Endpoint endpoint, ForwarderOptions options, Metrics metrics) {
     super(name, endpoint, options, metrics);
-    this.client = new Http1Client(name, endpoint, options);
+    this.client = new Http1Client(name, endpoint, options, UpstreamHeaders.NONE);
     // Accept both the base (http://zipkin:9411) and the full spans URL people copy from docs.
     this.path = endpoint.basePath().endsWith(SPANS_PATH) ? endpoint.basePath() : endpoint.resolve(SPANS_PATH);
   }

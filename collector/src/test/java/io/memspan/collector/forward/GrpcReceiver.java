@@ -29,6 +29,8 @@ final class GrpcReceiver implements AutoCloseable {
   final List<ExportTraceServiceRequest> traces = new CopyOnWriteArrayList<>();
   final List<ExportMetricsServiceRequest> metrics = new CopyOnWriteArrayList<>();
   final List<Long> arrivalNanos = new CopyOnWriteArrayList<>();
+  /** Each call's request metadata (headers), as grpc-java read it. */
+  final List<io.grpc.Metadata> metadata = new CopyOnWriteArrayList<>();
   /** Failures to answer with, in order; a null-free queue of gRPC errors or responses. */
   final ConcurrentLinkedQueue<Object> script = new ConcurrentLinkedQueue<>();
   private final io.grpc.ServerCredentials tls;
@@ -66,6 +68,14 @@ final class GrpcReceiver implements AutoCloseable {
   private GrpcReceiver bind(int wantedPort) throws IOException {
     InetSocketAddress address = new InetSocketAddress("127.0.0.1", wantedPort);
     server = (tls == null ? NettyServerBuilder.forAddress(address) : NettyServerBuilder.forAddress(address, tls))
+        .intercept(new io.grpc.ServerInterceptor() {
+          @Override
+          public <Q, A> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, A> call,
+              io.grpc.Metadata headers, io.grpc.ServerCallHandler<Q, A> next) {
+            metadata.add(headers);
+            return next.startCall(call, headers);
+          }
+        })
         .addService(new TraceServiceGrpc.TraceServiceImplBase() {
           @Override
           public void export(ExportTraceServiceRequest request, StreamObserver<ExportTraceServiceResponse> out) {

@@ -30,7 +30,7 @@ class OtlpHttpForwarderTest {
   private Forwarder forwarder;
 
   static final ForwarderOptions FAST =
-      new ForwarderOptions(Duration.ofSeconds(2), Duration.ofMillis(1500), true, Duration.ofMinutes(5), null);
+      new ForwarderOptions(Duration.ofSeconds(2), Duration.ofMillis(1500), true, Duration.ofMinutes(5), null, UpstreamHeaders.NONE);
 
   @BeforeEach
   void start() throws Exception {

@@ -59,7 +59,7 @@ class TlsForwardingTest {
   }
 
   private static ForwarderOptions options(TrustManagerFactory trust) {
-    return new ForwarderOptions(Duration.ofSeconds(2), Duration.ofSeconds(3), true, Duration.ofMinutes(5), trust);
+    return new ForwarderOptions(Duration.ofSeconds(2), Duration.ofSeconds(3), true, Duration.ofMinutes(5), trust, UpstreamHeaders.NONE);
   }
 
   @Test

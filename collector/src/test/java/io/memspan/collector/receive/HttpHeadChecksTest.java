@@ -29,7 +29,7 @@ class HttpHeadChecksTest {
   void start() throws Exception {
     CollectorConfig c = CollectorConfig.ephemeral(dir.resolve("spool"));
     collector = Collector.start(new CollectorConfig(c.http(), c.grpc(), c.ui(), c.spoolDir(), c.spoolMaxBytes(),
-        LIMIT, 10_000, List.of(), c.upstreamProtocol(), null, TOKEN, null, 10_000));
+        LIMIT, 10_000, List.of(), c.upstreamProtocol(), List.of(), null, TOKEN, null, 10_000));
   }
 
   @AfterEach

@@ -52,7 +52,7 @@ class OtlpHttpReceiverTest {
   void start() throws Exception {
     CollectorConfig c = CollectorConfig.ephemeral(dir.resolve("spool"));
     collector = Collector.start(new CollectorConfig(c.http(), c.grpc(), c.ui(), c.spoolDir(), c.spoolMaxBytes(),
-        1 << 20, 1500, List.of(), c.upstreamProtocol(), null, TOKEN, null, 10_000));
+        1 << 20, 1500, List.of(), c.upstreamProtocol(), List.of(), null, TOKEN, null, 10_000));
     base = "http://127.0.0.1:" + collector.httpAddress().getPort();
   }
 
