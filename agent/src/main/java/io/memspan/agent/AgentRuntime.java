@@ -17,6 +17,7 @@ import io.memspan.bpf.MemoryProbe;
 import io.memspan.bpf.ProbeOptions;
 import java.lang.instrument.Instrumentation;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,32 +51,97 @@ final class AgentRuntime {
   }
 
   /**
-   * Runs on the {@code memspan-start} thread. Inlining the probes needs ByteBuddy (about a
-   * thousand classes to load: hundreds of ms), so premain does not wait for it unless
-   * {@code memspan.instrument=premain}; ops that happen before the probes are in are not seen.
+   * Runs in premain. One background thread, {@code memspan-start}, then weaves the probes (plain
+   * ASM: ~100-200 ms of interpreted work, mostly loading ASM itself), installs the recorder and
+   * starts the poller, then the exporter, and last the kernel source, whose compile is the
+   * costliest: each step in turn, so memspan never takes more than one of the application's
+   * cores at start. With {@code memspan.instrument=premain} premain waits for the probes, so no op
+   * of main is missed. No lambdas or string concatenation on this path: each links an
+   * invokedynamic bootstrap that costs premain tens of milliseconds the first time.
    */
   static void start(Instrumentation inst, AgentConfig config, Settings settings, Class<?> hooks,
-      ThreadGroup group) {
-    AgentRuntime rt = new AgentRuntime(config, settings, group);
-    Runtime.getRuntime().addShutdownHook(new Thread(rt.group, rt::shutdown, "memspan-shutdown"));
-    rt.daemon("memspan-kernel-start", rt::startKernelSource).start();
-    rt.instrument(inst, hooks);
+      ThreadGroup group) throws InterruptedException {
+    CountDownLatch instrumented = new CountDownLatch(1);
+    Thread starter = new Thread(group,
+        new Starter(inst, config, settings, hooks, group, instrumented), "memspan-start");
+    starter.setDaemon(true);
+    starter.start();
+    if (settings.instrumentInPremain()) {
+      instrumented.await();
+    }
   }
 
-  private void instrument(Instrumentation inst, Class<?> hooks) {
+  /**
+   * The {@code memspan-start} thread: builds the runtime (even that loads a few dozen classes, so
+   * not in premain), then starts each part in turn.
+   */
+  private static final class Starter implements Runnable {
+    private final Instrumentation inst;
+    private final AgentConfig config;
+    private final Settings settings;
+    private final Class<?> hooks;
+    private final ThreadGroup group;
+    private final CountDownLatch instrumented;
+
+    Starter(Instrumentation inst, AgentConfig config, Settings settings, Class<?> hooks,
+        ThreadGroup group, CountDownLatch instrumented) {
+      this.inst = inst;
+      this.config = config;
+      this.settings = settings;
+      this.hooks = hooks;
+      this.group = group;
+      this.instrumented = instrumented;
+    }
+
+    @Override
+    public void run() {
+      AgentRuntime rt;
+      try {
+        rt = new AgentRuntime(config, settings, group);
+        Runtime.getRuntime().addShutdownHook(
+            new Thread(group, new Shutdown(rt), "memspan-shutdown"));
+        if (!rt.instrument(inst, hooks)) {
+          return;
+        }
+      } catch (Throwable e) {
+        System.err.println("memspan: disabled: could not start: " + e);
+        return;
+      } finally {
+        instrumented.countDown();
+      }
+      rt.daemon("memspan-poller", rt.poller).start();
+      rt.startExporter();
+      rt.startKernelSource();
+    }
+  }
+
+  private static final class Shutdown implements Runnable {
+    private final AgentRuntime rt;
+
+    Shutdown(AgentRuntime rt) {
+      this.rt = rt;
+    }
+
+    @Override
+    public void run() {
+      rt.shutdown();
+    }
+  }
+
+  private boolean instrument(Instrumentation inst, Class<?> hooks) {
     try {
       List<String> installed = new ProbeInstaller(inst, System.err).install(Probes.builtIn(), hooks);
       if (installed.isEmpty()) {
         System.err.println("memspan: disabled: no probe could be installed");
-        return;
+        return false;
       }
       MemspanHooks.install(recorder, settings.threshold());
       System.setProperty("memspan.probes.installed", String.join(",", installed));
-      daemon("memspan-poller", poller).start();
-      startExporter();
+      return true;
     } catch (Throwable e) {
       MemspanHooks.uninstall();
       System.err.println("memspan: disabled: could not install probes: " + e);
+      return false;
     }
   }
 

@@ -5,7 +5,10 @@ import java.io.InputStream;
 import java.lang.instrument.Instrumentation;
 import java.io.File;
 import java.io.FileOutputStream;
+import io.memspan.agent.probe.Probes;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.JarFile;
 
@@ -16,15 +19,17 @@ import java.util.jar.JarFile;
  */
 final class BootJar {
   static final String HOOKS = "io.memspan.agent.boot.MemspanHooks";
-  private static final String[] CLASSES = {
-    "io/memspan/agent/boot/MemspanHooks.class", "io/memspan/agent/boot/HookSink.class"};
+  private static final String SINK = "io.memspan.agent.boot.HookSink";
 
   private BootJar() {}
 
   static Class<?> install(Instrumentation inst) throws IOException, ClassNotFoundException {
     Map<String, byte[]> entries = new LinkedHashMap<>();
     ClassLoader own = BootJar.class.getClassLoader();
-    for (String name : CLASSES) {
+    List<String> classes = new ArrayList<>(List.of(HOOKS, SINK));
+    classes.addAll(Probes.HOOK_CLASSES);
+    for (String className : classes) {
+      String name = className.replace('.', '/').concat(".class");
       try (InputStream in = own.getResourceAsStream(name)) {
         if (in == null) {
           throw new IOException(name + " is missing from the agent jar");
@@ -50,8 +55,16 @@ final class BootJar {
     try (FileOutputStream out = new FileOutputStream(jar)) {
       out.write(bytes);
     }
-    jar.deleteOnExit();
-    inst.appendToBootstrapClassLoaderSearch(new JarFile(jar));
+    try (JarFile appended = new JarFile(jar)) {
+      inst.appendToBootstrapClassLoaderSearch(appended);
+    }
+    // All of them now: one loaded later from inside a woven method would re-enter that method.
+    for (String className : classes) {
+      Class.forName(className, true, null);
+    }
+    // The JVM opened the jar when it was appended and has read every class from it: the file can
+    // go now, so a JVM that is killed leaves nothing in the temp directory.
+    jar.delete();
     Class<?> hooks = Class.forName(HOOKS, true, null);
     if (hooks.getClassLoader() != null) {
       throw new IllegalStateException(HOOKS + " was loaded by " + hooks.getClassLoader()

@@ -7,8 +7,8 @@ import java.lang.instrument.Instrumentation;
 /**
  * Entry point of {@code -javaagent:memspan-agent.jar[=key=value,...]} and of dynamic attach.
  * Whatever goes wrong here, the JVM starts: a bad configuration prints one line naming the
- * problem and the agent stays off. Slow work (the exporter, compiling the eBPF program) runs on
- * background threads, so premain returns quickly.
+ * problem and the agent stays off. Everything slow (weaving the probes, the exporter, compiling
+ * the eBPF program) runs on memspan's own thread, so premain returns quickly.
  *
  * <p>This class must not mention the hook classes: they have to be loaded from the bootstrap
  * jar, which does not exist until {@link BootJar#install} has run.
@@ -40,49 +40,14 @@ public final class MemspanAgent {
         return;
       }
       Class<?> hooks = BootJar.install(inst);
-      // Everything else (ByteBuddy's thousand classes, the exporter, the eBPF compile) happens on
-      // memspan's own threads; no lambda here either: the first one costs tens of ms to link.
-      ThreadGroup group = new ThreadGroup("memspan");
-      Thread starter = new Thread(group, new Starter(inst, config, settings, hooks, group),
-          "memspan-start");
-      starter.setDaemon(true);
-      starter.start();
       started = true;
-      if (settings.instrumentInPremain()) {
-        starter.join();
-      }
+      AgentRuntime.start(inst, config, settings, hooks, new ThreadGroup("memspan"));
       System.setProperty("memspan.premain.micros",
           Long.toString((System.nanoTime() - t0) / 1000));
     } catch (ConfigException e) {
       System.err.println("memspan: disabled: " + e.getMessage());
     } catch (Throwable e) {
       System.err.println("memspan: disabled: could not start: " + e);
-    }
-  }
-
-  private static final class Starter implements Runnable {
-    private final Instrumentation inst;
-    private final AgentConfig config;
-    private final Settings settings;
-    private final Class<?> hooks;
-    private final ThreadGroup group;
-
-    Starter(Instrumentation inst, AgentConfig config, Settings settings, Class<?> hooks,
-        ThreadGroup group) {
-      this.inst = inst;
-      this.config = config;
-      this.settings = settings;
-      this.hooks = hooks;
-      this.group = group;
-    }
-
-    @Override
-    public void run() {
-      try {
-        AgentRuntime.start(inst, config, settings, hooks, group);
-      } catch (Throwable e) {
-        System.err.println("memspan: disabled: could not start: " + e);
-      }
     }
   }
 }

@@ -11,9 +11,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import net.bytebuddy.ByteBuddy;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
 
 /**
- * An application that brings its own (older) Netty, OpenTelemetry SDK, ByteBuddy and JNA, and
+ * An application that brings its own (older) Netty, OpenTelemetry SDK, ByteBuddy, ASM and JNA, and
  * prints which jar each came from and that each works. Run by
  * {@code io.memspan.agent.it.ClashingLibrariesIT} with and without the agent; its output must not
  * change. Outside {@code io.memspan}, so the agent attributes its list's growth to it.
@@ -40,6 +42,12 @@ public final class ClashApp {
     Class<?> made = new ByteBuddy().subclass(Object.class).name("clash.Made").make()
         .load(ClashApp.class.getClassLoader()).getLoaded();
     System.out.println("bytebuddy " + jarOf(ByteBuddy.class) + " made " + made.getName());
+
+    ClassWriter asm = new ClassWriter(0);
+    asm.visit(Opcodes.V11, Opcodes.ACC_PUBLIC, "clash/Written", null, "java/lang/Object", null);
+    asm.visitEnd();
+    System.out.println("asm " + jarOf(ClassWriter.class) + " wrote " + asm.toByteArray().length
+        + " bytes");
 
     CLib libc = Native.load("c", CLib.class);
     System.out.println("jna " + jarOf(Native.class) + " getpid ok="

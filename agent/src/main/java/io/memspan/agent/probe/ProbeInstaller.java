@@ -2,22 +2,21 @@ package io.memspan.agent.probe;
 
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
-import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import net.bytebuddy.agent.builder.AgentBuilder;
-import net.bytebuddy.asm.Advice;
-import net.bytebuddy.description.method.MethodDescription;
-import net.bytebuddy.matcher.ElementMatcher;
-import net.bytebuddy.matcher.ElementMatchers;
-import net.bytebuddy.utility.JavaModule;
 
 /**
- * Inlines the probes' advice into the JDK methods, retransforming classes already loaded. The
- * transformed JDK code calls the bootstrap hooks, so {@code java.base} is given a read edge to the
- * hooks' (bootstrap, unnamed) module first.
+ * Weaves the probes into the JDK with plain ASM: JDK classes not loaded yet are woven as they
+ * load, those already loaded are retransformed, all at once. The woven code calls the bootstrap hooks, so {@code java.base}
+ * is given a read edge to the hooks' (bootstrap, unnamed) module first. A probe whose method does
+ * not exist on this JDK, or that cannot be woven, is skipped with one line (when its class is
+ * woven); the others still go in.
  */
 public final class ProbeInstaller {
 
@@ -35,76 +34,89 @@ public final class ProbeInstaller {
     inst.redefineModule(javaBase, Set.of(hooks.getModule()), Map.of(), Map.of(), Set.of(),
         Map.of());
 
-    List<String> installed = new ArrayList<>();
-    List<String> failures = new ArrayList<>();
-    AgentBuilder builder = new AgentBuilder.Default()
-        .disableClassFormatChanges()
-        .with(AgentBuilder.RedefinitionStrategy.RETRANSFORMATION)
-        .with(AgentBuilder.InitializationStrategy.NoOp.INSTANCE)
-        .with(AgentBuilder.TypeStrategy.Default.REDEFINE_FROZEN)
-        .with(new AgentBuilder.Listener.Adapter() {
-          @Override
-          public void onError(String typeName, ClassLoader loader, JavaModule module,
-              boolean loaded, Throwable error) {
-            synchronized (failures) {
-              failures.add(typeName + ": " + error);
-            }
-          }
-        })
-        .ignore(ElementMatchers.none());
-
+    Map<String, ProbeSpec> byClass = new LinkedHashMap<>();
+    Map<String, ClassWeaver> weavers = new HashMap<>();
     for (ProbeSpec spec : specs) {
-      Class<?> type;
       try {
-        type = Class.forName(spec.typeName(), false, null);
-      } catch (ClassNotFoundException e) {
-        log.println("memspan: probe " + spec.name() + " skipped: " + spec.typeName()
-            + " does not exist on this JDK");
-        continue;
+        weavers.put(internalName(spec), weaverOf(spec, hooks.getClassLoader()));
+        byClass.put(internalName(spec), spec);
+      } catch (ReflectiveOperationException e) {
+        log.println("memspan: probe " + spec.name() + " skipped: hook " + e.getMessage()
+            + " is missing from the bootstrap jar");
       }
-      List<ProbeSpec.Variant> present = new ArrayList<>();
-      for (ProbeSpec.Variant v : spec.variants()) {
-        if (v.find(type) != null) {
-          present.add(v);
-        }
-      }
-      if (present.isEmpty()) {
-        log.println("memspan: probe " + spec.name() + " skipped: " + spec.typeName()
-            + " has no " + describe(spec.variants()) + " on Java "
-            + Runtime.version().feature());
-        continue;
-      }
-      builder = builder.type(ElementMatchers.named(spec.typeName()))
-          .transform((b, typeDescription, loader, module, domain) -> {
-            for (ProbeSpec.Variant v : present) {
-              b = b.visit(Advice.to(v.advice()).on(matcher(v.find(type))));
-            }
-            return b;
-          });
-      installed.add(spec.name());
     }
-    builder.installOn(inst);
-    for (String f : failures) {
-      log.println("memspan: probe transformation failed: " + f);
+
+    GrowthTransformer transformer = new GrowthTransformer(weavers, log);
+    inst.addTransformer(transformer, true);
+    // Classes the JDK has not loaded yet are woven when (if ever) they load; only those already
+    // loaded are retransformed here. Forcing them all in would only cost start time.
+    List<Class<?>> loaded = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      if (c.getClassLoader() == null && weavers.containsKey(c.getName().replace('.', '/'))
+          && transformer.outcome(c.getName().replace('.', '/')) == null) {
+        loaded.add(c);
+      }
+    }
+    Set<Class<?>> refused = retransform(loaded);
+
+    List<String> installed = new ArrayList<>();
+    for (Map.Entry<String, ProbeSpec> e : byClass.entrySet()) {
+      GrowthTransformer.Outcome outcome = transformer.outcome(e.getKey());
+      boolean refusedHere = false;
+      for (Class<?> c : refused) {
+        refusedHere |= c.getName().equals(e.getValue().typeName());
+      }
+      // not loaded yet (null): it will be woven when it loads
+      if (!refusedHere && (outcome == null || outcome == GrowthTransformer.Outcome.WOVEN)) {
+        installed.add(e.getValue().name());
+      }
     }
     return installed;
   }
 
-  private static ElementMatcher<MethodDescription> matcher(Method m) {
-    return ElementMatchers.named(m.getName())
-        .and(ElementMatchers.takesArguments(m.getParameterTypes()))
-        .and(java.lang.reflect.Modifier.isStatic(m.getModifiers())
-            ? ElementMatchers.isStatic() : ElementMatchers.not(ElementMatchers.isStatic()));
+  static String internalName(ProbeSpec spec) {
+    return spec.typeName().replace('.', '/');
   }
 
-  private static String describe(List<ProbeSpec.Variant> variants) {
-    StringBuilder sb = new StringBuilder();
-    for (ProbeSpec.Variant v : variants) {
-      if (sb.length() > 0) {
-        sb.append(" or ");
-      }
-      sb.append(v.method()).append('(').append(String.join(", ", v.parameterTypes())).append(')');
+  /** The spec with its hooks resolved in {@code loader} (the bootstrap loader in the agent). */
+  static ClassWeaver weaverOf(ProbeSpec spec, ClassLoader loader)
+      throws ReflectiveOperationException {
+    Map<ProbeSpec.Variant, HookMethod[]> resolved = new IdentityHashMap<>();
+    for (ProbeSpec.Variant v : spec.variants()) {
+      resolved.put(v, new HookMethod[] {HookMethod.resolve(v.hooks(), v.enter(), loader),
+          HookMethod.resolve(v.hooks(), v.exit(), loader)});
     }
-    return sb.toString();
+    return new ClassWeaver(spec, resolved);
   }
+
+  /**
+   * One retransformation for all (one safepoint, one round of deoptimization); if the JVM refuses
+   * the batch, class by class, so one bad class costs only its own probe.
+   */
+  private Set<Class<?>> refusedOf(List<Class<?>> classes) {
+    Set<Class<?>> refused = new HashSet<>();
+    for (Class<?> c : classes) {
+      try {
+        inst.retransformClasses(c);
+      } catch (Throwable e) {
+        refused.add(c);
+        log.println("memspan: probe on " + c.getName() + " skipped: the JVM refused the "
+            + "woven class: " + e);
+      }
+    }
+    return refused;
+  }
+
+  private Set<Class<?>> retransform(List<Class<?>> classes) {
+    if (classes.isEmpty()) {
+      return Set.of();
+    }
+    try {
+      inst.retransformClasses(classes.toArray(new Class<?>[0]));
+      return Set.of();
+    } catch (Throwable batch) {
+      return refusedOf(classes);
+    }
+  }
+
 }

@@ -1,8 +1,5 @@
 package io.memspan.agent.probe;
 
-import java.lang.reflect.Method;
-import java.lang.reflect.Modifier;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -11,29 +8,27 @@ import java.util.List;
  * is skipped with one warning.
  *
  * @param name what the startup warning calls it
+ * @param typeName the JDK class, binary name
  */
 public record ProbeSpec(String name, String typeName, List<Variant> variants) {
 
-  /** A method (exact name, parameter types and staticness) and the advice inlined into it. */
-  public record Variant(String method, boolean isStatic, Class<?> advice, String... parameterTypes) {
+  /**
+   * A method (exact name, parameter descriptor and staticness) and the hooks woven into it: at
+   * entry {@code long enter(enterLoads...)}, before every return and on every throw
+   * {@code void exit(exitLoads..., long opId)}.
+   *
+   * @param parameters the parameter descriptor, e.g. {@code "(I)"}; the return type is not matched
+   * @param hooks binary name of the bootstrap class holding both hook methods
+   */
+  public record Variant(String method, String parameters, boolean isStatic, String hooks,
+      String enter, List<Load> enterLoads, String exit, List<Load> exitLoads) {
 
-    /** The method on the running JDK, or null. */
-    public Method find(Class<?> type) {
-      for (Method m : type.getDeclaredMethods()) {
-        if (m.getName().equals(method) && Modifier.isStatic(m.getModifiers()) == isStatic
-            && Arrays.equals(typeNames(m.getParameterTypes()), parameterTypes)) {
-          return m;
-        }
-      }
-      return null;
+    boolean matches(String name, String descriptor, boolean staticMethod) {
+      return method.equals(name) && isStatic == staticMethod && descriptor.startsWith(parameters);
     }
 
-    private static String[] typeNames(Class<?>[] types) {
-      String[] out = new String[types.length];
-      for (int i = 0; i < types.length; i++) {
-        out[i] = types[i].getTypeName();
-      }
-      return out;
+    String describe() {
+      return method + parameters;
     }
   }
 
@@ -41,11 +36,26 @@ public record ProbeSpec(String name, String typeName, List<Variant> variants) {
     return new ProbeSpec(name, typeName, List.of(variants));
   }
 
-  static Variant instance(String method, Class<?> advice, String... parameterTypes) {
-    return new Variant(method, false, advice, parameterTypes);
+  static Shape instance(String method, String parameters) {
+    return new Shape(method, parameters, false);
   }
 
-  static Variant ofStatic(String method, Class<?> advice, String... parameterTypes) {
-    return new Variant(method, true, advice, parameterTypes);
+  static Shape ofStatic(String method, String parameters) {
+    return new Shape(method, parameters, true);
+  }
+
+  /** A method shape waiting for its hooks: {@code instance("grow", "(I)").hooks(...)}. */
+  record Shape(String method, String parameters, boolean isStatic) {
+    Entered enter(String hooks, String enter, Load... loads) {
+      return new Entered(this, hooks, enter, List.of(loads));
+    }
+  }
+
+  /** A shape with its enter hook: {@code .exit(name, loads...)} completes the variant. */
+  record Entered(Shape shape, String hooks, String enter, List<Load> enterLoads) {
+    Variant exit(String exit, Load... loads) {
+      return new Variant(shape.method(), shape.parameters(), shape.isStatic(), hooks, enter,
+          enterLoads, exit, List.of(loads));
+    }
   }
 }

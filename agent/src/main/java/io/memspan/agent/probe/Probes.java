@@ -1,51 +1,101 @@
 package io.memspan.agent.probe;
 
+import static io.memspan.agent.probe.Load.arg;
+import static io.memspan.agent.probe.Load.field;
+import static io.memspan.agent.probe.Load.returned;
+import static io.memspan.agent.probe.Load.self;
 import static io.memspan.agent.probe.ProbeSpec.instance;
 import static io.memspan.agent.probe.ProbeSpec.of;
 import static io.memspan.agent.probe.ProbeSpec.ofStatic;
 
 import java.util.List;
 
-/** Every built-in probe: where each JDK structure grows, on JDK 17 and JDK 25. */
+/**
+ * Every built-in probe: where each JDK structure grows, on JDK 17 and JDK 25, and which hook each
+ * growth calls with which of the method's values. Hooks are named, never referenced as classes:
+ * they must be loaded from the bootstrap jar, not from the agent's loader.
+ */
 public final class Probes {
   private Probes() {}
+
+  static final String LIST_HOOKS = "io.memspan.agent.boot.ListHooks";
+  static final String HASH_HOOKS = "io.memspan.agent.boot.HashHooks";
+  static final String BUFFER_HOOKS = "io.memspan.agent.boot.BufferHooks";
+
+  /** The bootstrap classes the woven JDK code calls, besides MemspanHooks and HookSink. */
+  public static final List<String> HOOK_CLASSES = List.of(LIST_HOOKS, HASH_HOOKS, BUFFER_HOOKS);
 
   public static List<ProbeSpec> builtIn() {
     return List.of(
         of("ArrayList", "java.util.ArrayList",
-            instance("grow", ListAdvice.ArrayListGrow.class, "int")),
+            instance("grow", "(I)")
+                .enter(LIST_HOOKS, "arrayListEnter",
+                    self(), field("elementData"), field("size"), arg(0))
+                .exit("exit", field("elementData"))),
         of("Vector", "java.util.Vector",
-            instance("grow", ListAdvice.VectorGrow.class, "int")),
+            instance("grow", "(I)")
+                .enter(LIST_HOOKS, "vectorEnter", self(), field("elementData"),
+                    field("elementCount"), field("capacityIncrement"), arg(0))
+                .exit("exit", field("elementData"))),
         of("ArrayDeque", "java.util.ArrayDeque",
-            instance("grow", ListAdvice.ArrayDequeGrow.class, "int")),
+            instance("grow", "(I)")
+                .enter(LIST_HOOKS, "arrayDequeEnter", self(), field("elements"), arg(0))
+                .exit("exit", field("elements"))),
         of("PriorityQueue", "java.util.PriorityQueue",
-            instance("grow", ListAdvice.PriorityQueueGrow.class, "int")),
+            instance("grow", "(I)")
+                .enter(LIST_HOOKS, "priorityQueueEnter",
+                    self(), field("queue"), field("size"), arg(0))
+                .exit("exit", field("queue"))),
         of("HashMap", "java.util.HashMap",
-            instance("resize", HashAdvice.HashMapResize.class)),
+            instance("resize", "()")
+                .enter(HASH_HOOKS, "hashMapEnter",
+                    self(), field("table"), field("threshold"), field("size"))
+                .exit("exit", field("table"))),
         of("ConcurrentHashMap", "java.util.concurrent.ConcurrentHashMap",
-            instance("transfer", HashAdvice.ConcurrentHashMapTransfer.class,
-                "java.util.concurrent.ConcurrentHashMap$Node[]",
-                "java.util.concurrent.ConcurrentHashMap$Node[]")),
+            instance("transfer", "([Ljava/util/concurrent/ConcurrentHashMap$Node;"
+                + "[Ljava/util/concurrent/ConcurrentHashMap$Node;)")
+                .enter(HASH_HOOKS, "concurrentHashMapEnter", self(), arg(0), arg(1))
+                .exit("concurrentHashMapExit", arg(0))),
         of("IdentityHashMap", "java.util.IdentityHashMap",
-            instance("resize", HashAdvice.IdentityHashMapResize.class, "int")),
+            instance("resize", "(I)")
+                .enter(HASH_HOOKS, "identityHashMapEnter",
+                    self(), field("table"), field("size"), arg(0))
+                .exit("identityHashMapExit", field("table"))),
         of("WeakHashMap", "java.util.WeakHashMap",
-            instance("resize", HashAdvice.WeakHashMapResize.class, "int")),
+            instance("resize", "(I)")
+                .enter(HASH_HOOKS, "weakHashMapEnter",
+                    self(), field("table"), field("size"), arg(0))
+                .exit("exit", field("table"))),
         of("Hashtable", "java.util.Hashtable",
-            instance("rehash", HashAdvice.HashtableRehash.class)),
+            instance("rehash", "()")
+                .enter(HASH_HOOKS, "hashtableEnter", self(), field("table"), field("count"))
+                .exit("exit", field("table"))),
         // JDK 17 grows through an instance method; JDK 21+ through private static methods that
-        // take the array and coder (no `this`): separate matchers, whichever exist are used.
+        // take the array and coder (no `this`): whichever exist are woven.
         of("StringBuilder", "java.lang.AbstractStringBuilder",
-            instance("ensureCapacityInternal", BufferAdvice.StringBuilderInstance.class, "int"),
-            ofStatic("ensureCapacitySameCoder", BufferAdvice.StringBuilderSameCoder.class,
-                "byte[]", "byte", "int"),
-            ofStatic("ensureCapacityNewCoder", BufferAdvice.StringBuilderNewCoder.class,
-                "byte[]", "byte", "int", "int", "byte")),
+            instance("ensureCapacityInternal", "(I)")
+                .enter(BUFFER_HOOKS, "stringBuilderEnter",
+                    self(), field("value"), field("coder"), field("count"), arg(0))
+                .exit("stringBuilderExit", field("value"), field("coder")),
+            ofStatic("ensureCapacitySameCoder", "([BBI)")
+                .enter(BUFFER_HOOKS, "stringBuilderSameCoderEnter", arg(0), arg(1), arg(2))
+                .exit("stringBuilderStaticExit", returned(), arg(1)),
+            ofStatic("ensureCapacityNewCoder", "([BBIIB)")
+                .enter(BUFFER_HOOKS, "stringBuilderNewCoderEnter",
+                    arg(0), arg(1), arg(2), arg(3), arg(4))
+                .exit("stringBuilderStaticExit", returned(), arg(4))),
         of("ByteArrayOutputStream", "java.io.ByteArrayOutputStream",
-            instance("ensureCapacity", BufferAdvice.ByteArrayOutputStreamGrow.class, "int")),
+            instance("ensureCapacity", "(I)")
+                .enter(BUFFER_HOOKS, "byteArrayOutputStreamEnter",
+                    self(), field("buf"), field("count"), arg(0))
+                .exit("byteArrayOutputStreamExit", field("buf"))),
         of("ByteBuffer.allocateDirect", "java.nio.ByteBuffer",
-            ofStatic("allocateDirect", BufferAdvice.AllocateDirect.class, "int")),
+            ofStatic("allocateDirect", "(I)")
+                .enter(BUFFER_HOOKS, "allocateDirectEnter", arg(0))
+                .exit("allocateDirectExit", returned(), arg(0))),
         of("FileChannel.map", "sun.nio.ch.FileChannelImpl",
-            instance("map", BufferAdvice.FileChannelMap.class,
-                "java.nio.channels.FileChannel$MapMode", "long", "long")));
+            instance("map", "(Ljava/nio/channels/FileChannel$MapMode;JJ)")
+                .enter(BUFFER_HOOKS, "fileMapEnter", arg(2))
+                .exit("fileMapExit", returned(), arg(2))));
   }
 }

@@ -39,7 +39,8 @@ class ClashingLibrariesIT {
           jar.getManifest().getMainAttributes().getValue("Premain-Class"));
       for (String n : names) {
         assertFalse(n.startsWith("io/netty/") || n.startsWith("io/opentelemetry/")
-            || n.startsWith("net/bytebuddy/"), "not relocated: " + n);
+            || n.startsWith("net/bytebuddy/") || n.startsWith("org/objectweb/asm/"),
+            "not relocated: " + n);
         assertFalse(n.startsWith("META-INF/native/"), "native library in the agent: " + n);
       }
       assertTrue(names.contains("io/memspan/shaded/netty/channel/nio/NioIoHandler.class"));
@@ -67,6 +68,7 @@ class ClashingLibrariesIT {
     assertTrue(out.contains("otel opentelemetry-sdk-trace-1.55.0.jar span valid=true"), out);
     assertTrue(out.contains("bytebuddy byte-buddy-1.14.18.jar made clash.Made"), out);
     assertTrue(out.contains("jna jna-5.13.0.jar getpid ok=true"), out);
+    assertTrue(out.contains("asm asm-9.5.jar wrote "), out);
 
     try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
       Result agent = run(base, List.of(

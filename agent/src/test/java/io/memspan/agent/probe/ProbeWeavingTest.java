@@ -1,0 +1,150 @@
+package io.memspan.agent.probe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.util.CheckClassAdapter;
+
+/**
+ * Weaves every built-in probe into this JDK's own class files (JDK 17 and 25 in CI) and checks
+ * what the JVM would not: bootstrap classes are not verified, so a woven method that breaks the
+ * stack-map rules would crash, not fail. ASM's verifier runs over every method of every woven
+ * class, with the hooks resolved on the test class path.
+ */
+class ProbeWeavingTest {
+
+  @Test
+  void everyProbeWeavesIntoThisJdkAndVerifies() throws Exception {
+    int feature = Runtime.version().feature();
+    for (ProbeSpec spec : Probes.builtIn()) {
+      byte[] original = classFile(spec.typeName());
+      ClassWeaver.Result r = ProbeInstaller.weaverOf(spec, getClass().getClassLoader())
+          .weave(original);
+      assertFalse(r.woven().isEmpty(), spec.name() + ": no variant found on Java " + feature);
+      StringWriter problems = new StringWriter();
+      CheckClassAdapter.verify(new ClassReader(r.bytes()), getClass().getClassLoader(), false,
+          new PrintWriter(problems));
+      assertEquals("", problems.toString(), spec.name() + " does not verify after weaving");
+
+      for (ProbeSpec.Variant v : r.woven()) {
+        MethodNode m = method(r.bytes(), v);
+        List<String> calls = hookCalls(m);
+        int returns = count(m, Opcodes.IRETURN, Opcodes.RETURN);
+        // enter once; exit before every return and once in the catch-all handler
+        assertEquals(v.enter(), calls.get(0), spec.name());
+        assertEquals(1 + returns + 1, calls.size(), spec.name() + ": " + calls);
+        assertTrue(calls.subList(1, calls.size()).stream().allMatch(v.exit()::equals),
+            spec.name() + ": " + calls);
+        assertEquals(null, m.tryCatchBlocks.get(m.tryCatchBlocks.size() - 1).type,
+            spec.name() + ": the catch-all must come last, after the JDK's own handlers");
+      }
+    }
+  }
+
+  @Test
+  void stringBuildersGrowThroughTheMethodsOfTheirJdk() throws Exception {
+    ProbeSpec sb = Probes.builtIn().stream().filter(s -> s.name().equals("StringBuilder"))
+        .findFirst().orElseThrow();
+    List<String> woven = new ArrayList<>();
+    for (ProbeSpec.Variant v : ProbeInstaller.weaverOf(sb, getClass().getClassLoader())
+        .weave(classFile(sb.typeName())).woven()) {
+      woven.add(v.method());
+    }
+    List<String> expected = Runtime.version().feature() >= 21
+        ? List.of("ensureCapacitySameCoder", "ensureCapacityNewCoder")
+        : List.of("ensureCapacityInternal");
+    assertEquals(expected.stream().sorted().toList(), woven.stream().sorted().toList());
+  }
+
+  @Test
+  void aHookThatDoesNotFitTheMethodIsRefusedBeforeAnyCodeIsWritten() throws Exception {
+    // HashMap's table is a Node[], its size an int: handing the size where the hook wants an
+    // array must be refused, not woven (the JVM would not verify it).
+    ProbeSpec wrong = ProbeSpec.of("HashMap", "java.util.HashMap",
+        ProbeSpec.instance("resize", "()")
+            .enter(Probes.HASH_HOOKS, "hashMapEnter", Load.self(), Load.field("size"),
+                Load.field("threshold"), Load.field("size"))
+            .exit("exit", Load.field("table")));
+    ClassWeaver weaver = ProbeInstaller.weaverOf(wrong, getClass().getClassLoader());
+    WeaveException e = assertThrows(WeaveException.class,
+        () -> weaver.weave(classFile("java.util.HashMap")));
+    assertTrue(e.getMessage().contains("parameter 1"), e.getMessage());
+
+    ProbeSpec noField = ProbeSpec.of("HashMap", "java.util.HashMap",
+        ProbeSpec.instance("resize", "()")
+            .enter(Probes.HASH_HOOKS, "hashMapEnter", Load.self(), Load.field("tabel"),
+                Load.field("threshold"), Load.field("size"))
+            .exit("exit", Load.field("table")));
+    e = assertThrows(WeaveException.class, () -> ProbeInstaller
+        .weaverOf(noField, getClass().getClassLoader()).weave(classFile("java.util.HashMap")));
+    assertTrue(e.getMessage().contains("no instance field tabel"), e.getMessage());
+  }
+
+  @Test
+  void aMissingMethodIsNotWovenAndTheClassIsUnchangedInBehaviour() throws Exception {
+    ProbeSpec absent = ProbeSpec.of("ArrayList", "java.util.ArrayList",
+        ProbeSpec.instance("growTwice", "(I)")
+            .enter(Probes.LIST_HOOKS, "arrayListEnter", Load.self(), Load.field("elementData"),
+                Load.field("size"), Load.arg(0))
+            .exit("exit", Load.field("elementData")));
+    ClassWeaver.Result r = ProbeInstaller.weaverOf(absent, getClass().getClassLoader())
+        .weave(classFile("java.util.ArrayList"));
+    assertTrue(r.woven().isEmpty());
+  }
+
+  static byte[] classFile(String typeName) throws IOException {
+    try (InputStream in = Object.class.getModule()
+        .getResourceAsStream(typeName.replace('.', '/') + ".class")) {
+      if (in != null) {
+        return in.readAllBytes();
+      }
+    }
+    try (InputStream in = ClassLoader.getSystemResourceAsStream(
+        typeName.replace('.', '/') + ".class")) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static MethodNode method(byte[] classFile, ProbeSpec.Variant v) {
+    ClassNode c = new ClassNode();
+    new ClassReader(classFile).accept(c, 0);
+    return c.methods.stream()
+        .filter(m -> v.matches(m.name, m.desc, (m.access & Opcodes.ACC_STATIC) != 0))
+        .findFirst().orElseThrow();
+  }
+
+  private static List<String> hookCalls(MethodNode m) {
+    List<String> calls = new ArrayList<>();
+    for (AbstractInsnNode insn : m.instructions) {
+      if (insn instanceof MethodInsnNode call && call.owner.startsWith("io/memspan/agent/boot/")) {
+        calls.add(call.name);
+      }
+    }
+    return calls;
+  }
+
+  private static int count(MethodNode m, int fromOpcode, int toOpcode) {
+    int n = 0;
+    for (AbstractInsnNode insn : m.instructions) {
+      if (insn.getOpcode() >= fromOpcode && insn.getOpcode() <= toOpcode) {
+        n++;
+      }
+    }
+    return n;
+  }
+}
