@@ -6,6 +6,7 @@ import io.memspan.agent.advisor.Advisor;
 import io.memspan.agent.advisor.SummaryTable;
 import io.memspan.agent.boot.MemspanHooks;
 import io.memspan.agent.config.AgentConfig;
+import io.memspan.agent.config.ConfigKeys;
 import io.memspan.agent.export.Telemetry;
 import io.memspan.agent.kernel.KernelSource;
 import io.memspan.agent.kernel.MemoryProbeFactory;
@@ -38,6 +39,8 @@ final class AgentRuntime {
   private final AgentMetrics metrics = new AgentMetrics();
   private final Poller poller;
   private volatile Telemetry telemetry;
+  /** A JVM that exits while the exporter is still starting waits for it, so its ops go out. */
+  private final CountDownLatch exporterStarted = new CountDownLatch(1);
   private volatile MemoryProbe probe;
 
   private AgentRuntime(AgentConfig config, Settings settings, ThreadGroup group) {
@@ -110,7 +113,11 @@ final class AgentRuntime {
         instrumented.countDown();
       }
       rt.daemon("memspan-poller", rt.poller).start();
-      rt.startExporter();
+      try {
+        rt.startExporter();
+      } finally {
+        rt.exporterStarted.countDown();
+      }
       rt.startKernelSource();
     }
   }
@@ -179,6 +186,8 @@ final class AgentRuntime {
   private void shutdown() {
     try {
       MemspanHooks.uninstall();
+      exporterStarted.await(config.millis(ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT,
+          ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT), TimeUnit.MILLISECONDS);
       poller.stopAndFlush(2000);
       Advisor advisor = poller.advisor();
       var advice = advisor.advice();
@@ -204,6 +213,10 @@ final class AgentRuntime {
       MemoryProbe p = probe;
       if (p != null) {
         p.close();
+      } else if (!settings.kernel().equals("off")) {
+        // It starts last, after the probes and the exporter: a short JVM can end first.
+        System.err.println("memspan: kernel source not ready when the JVM exited (memspan.kernel="
+            + settings.kernel() + "): every op was recorded without faults or syscalls");
       }
     } catch (Throwable e) {
       System.err.println("memspan: shutdown: " + e);
