@@ -63,14 +63,22 @@ public final class BccProgram implements AutoCloseable {
     String source = source();
     String[] cflags = cflags(options).toArray(String[]::new);
     long t0 = System.nanoTime();
-    Pointer module;
-    String compilerOutput;
-    int errno;
-    try (StderrCapture capture = StderrCapture.start()) {
-      module = bcc.bpf_module_create_c_from_string(source, 0, cflags, cflags.length, true, null);
-      // Now, before the capture's own dup2/close/read overwrite it.
-      errno = Native.getLastError();
-      compilerOutput = capture.finish();
+    // The application's stderr is left alone while compiling: redirecting fd 2 is process-wide,
+    // so the application's own messages (and the agent's exit lines, in a JVM that exits
+    // mid-compile) would be held back or lost. Only a compile that already failed is repeated
+    // with fd 2 captured, to name the error.
+    Pointer module = bcc.bpf_module_create_c_from_string(source, 0, cflags, cflags.length, true,
+        null);
+    String compilerOutput = "";
+    int errno = 0;
+    if (module == null) {
+      try (StderrCapture capture = StderrCapture.start()) {
+        module = bcc.bpf_module_create_c_from_string(source, 0, cflags, cflags.length, true,
+            null);
+        // Now, before the capture's own dup2/close/read overwrite it.
+        errno = Native.getLastError();
+        compilerOutput = capture.finish();
+      }
     }
     long compileNanos = System.nanoTime() - t0;
     if (module == null) {

@@ -8,9 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * libbcc prints clang's diagnostics on fd 2 and returns NULL with errno 0. To name the error, fd 2
- * goes to a memfd while compiling; afterwards everything captured is written to the real stderr
- * too, since other threads' output went to the memfd meanwhile and must not be swallowed.
+ * libbcc prints clang's diagnostics on fd 2 and returns NULL with errno 0. To name the error of a
+ * compile that failed, fd 2 goes to a memfd while it is repeated; afterwards everything captured
+ * is written to the real stderr too, since other threads' output went to the memfd meanwhile and
+ * must not be swallowed. Never used for a first compile (see {@code BccProgram.load}).
  */
 final class StderrCapture implements AutoCloseable {
   /** MFD_CLOEXEC: a process forked meanwhile must not inherit the capture. */
