@@ -42,6 +42,8 @@ final class AgentRuntime {
   /** A JVM that exits while the exporter is still starting waits for it, so its ops go out. */
   private final CountDownLatch exporterStarted = new CountDownLatch(1);
   private volatile MemoryProbe probe;
+  /** Set by shutdown: a kernel source that becomes ready after it is closed, not published. */
+  private boolean shuttingDown;
 
   private AgentRuntime(AgentConfig config, Settings settings, ThreadGroup group) {
     this.config = config;
@@ -101,11 +103,11 @@ final class AgentRuntime {
       AgentRuntime rt;
       try {
         rt = new AgentRuntime(config, settings, group);
+        if (!rt.instrument(inst, hooks)) {
+          return; // disabled, said why: nothing to flush at exit
+        }
         Runtime.getRuntime().addShutdownHook(
             new Thread(group, new Shutdown(rt), "memspan-shutdown"));
-        if (!rt.instrument(inst, hooks)) {
-          return;
-        }
       } catch (Throwable e) {
         System.err.println("memspan: disabled: could not start: " + e);
         return;
@@ -177,8 +179,14 @@ final class AgentRuntime {
     ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
     KernelSource.Choice choice = KernelSource.choose(settings.kernel(),
         new MemoryProbeFactory(options));
-    probe = choice.probe();
-    recorder.useProbe(choice.probe());
+    synchronized (this) {
+      if (shuttingDown) {
+        choice.probe().close(); // the JVM is exiting: shutdown() has already said so
+        return;
+      }
+      probe = choice.probe();
+      recorder.useProbe(choice.probe());
+    }
     System.err.println(choice.line());
     System.setProperty("memspan.kernel.source", choice.probe().source());
   }
@@ -186,8 +194,11 @@ final class AgentRuntime {
   private void shutdown() {
     try {
       MemspanHooks.uninstall();
-      exporterStarted.await(config.millis(ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT,
-          ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT), TimeUnit.MILLISECONDS);
+      if (recorder.anyOpBegun()) {
+        // ops to send: give an exporter that is still starting the time a flush would get
+        exporterStarted.await(config.millis(ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT,
+            ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT), TimeUnit.MILLISECONDS);
+      }
       poller.stopAndFlush(2000);
       Advisor advisor = poller.advisor();
       var advice = advisor.advice();
@@ -210,7 +221,11 @@ final class AgentRuntime {
             + " spans refused by the exporter; " + metrics.kernelRecordsLost.get()
             + " kernel records lost");
       }
-      MemoryProbe p = probe;
+      MemoryProbe p;
+      synchronized (this) {
+        shuttingDown = true;
+        p = probe;
+      }
       if (p != null) {
         p.close();
       } else if (!settings.kernel().equals("off")) {

@@ -37,6 +37,7 @@ public final class Workload {
         case "direct": direct(); break;
         case "chm": chm(); break;
         case "mixed": mixed(); break;
+        case "hostile": hostile(); break;
         case "mmaps": mmaps(); break;
         case "wait": waitForLine(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
@@ -134,6 +135,33 @@ public final class Workload {
         + deque.size() + " queue=" + queue.peek() + " table=" + table.size() + " identity="
         + identity.size() + " vector=" + vector.size() + " linked=" + linked.size() + " set="
         + set.size() + " weak<=" + (weak.size() <= 100_000) + " acc=" + acc);
+  }
+
+  /**
+   * Subclasses whose overrides throw: the probes must never call application code from inside a
+   * JDK resize (a throw there would leave the map half-resized).
+   */
+  static void hostile() {
+    java.util.concurrent.ConcurrentHashMap<Integer, Integer> map =
+        new java.util.concurrent.ConcurrentHashMap<>() {
+          @Override
+          public long mappingCount() {
+            throw new IllegalStateException("application's mappingCount");
+          }
+        };
+    for (int i = 0; i < 100_000; i++) {
+      map.put(i, i);
+    }
+    java.util.ArrayDeque<Integer> deque = new java.util.ArrayDeque<>() {
+      @Override
+      public int size() {
+        throw new IllegalStateException("application's size");
+      }
+    };
+    for (int i = 0; i < 100_000; i++) {
+      deque.addLast(i);
+    }
+    System.out.println("hostile chm=" + map.get(99_999) + " deque=" + deque.peekLast());
   }
 
   /** Many memory mappings in a burst: fills a small syscall ring. */

@@ -16,15 +16,19 @@ public final class BufferHooks {
    */
   public static long stringBuilderEnter(Object self, byte[] value, int coder, int count,
       int minimumCapacity) {
-    int old = value.length >> coder;
-    if (minimumCapacity - old <= 0) {
-      return 0L;
+    try {
+      int old = value.length >> coder;
+      if (minimumCapacity - old <= 0) {
+        return 0L;
+      }
+      int grown = (old << 1) + 2;
+      if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.STRING_BUILDER, self, value, old, count);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    int grown = (old << 1) + 2;
-    if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
-      return 0L;
-    }
-    return MemspanHooks.begin(Kinds.STRING_BUILDER, self, value, old, count);
   }
 
   /** JDK 17's builder exit: the builder's (possibly new) array and coder. */
@@ -40,15 +44,19 @@ public final class BufferHooks {
    * its arrays.
    */
   public static long stringBuilderSameCoderEnter(byte[] value, int coder, int minimumCapacity) {
-    int old = value.length >> coder;
-    if (minimumCapacity - old <= 0) {
-      return 0L;
+    try {
+      int old = value.length >> coder;
+      if (minimumCapacity - old <= 0) {
+        return 0L;
+      }
+      int grown = (old << 1) + 2;
+      if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, old);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    int grown = (old << 1) + 2;
-    if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
-      return 0L;
-    }
-    return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, old);
   }
 
   /**
@@ -58,15 +66,19 @@ public final class BufferHooks {
    */
   public static long stringBuilderNewCoderEnter(byte[] value, int coder, int count,
       int minimumCapacity, int newCoder) {
-    int old = value.length >> coder;
-    int grown = minimumCapacity - old > 0 ? (old << 1) + 2 : old;
-    if (grown < minimumCapacity) {
-      grown = minimumCapacity;
+    try {
+      int old = value.length >> coder;
+      int grown = minimumCapacity - old > 0 ? (old << 1) + 2 : old;
+      if (grown < minimumCapacity) {
+        grown = minimumCapacity;
+      }
+      if ((coder == newCoder && grown == old) || grown < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, count);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    if ((coder == newCoder && grown == old) || grown < MemspanHooks.threshold) {
-      return 0L;
-    }
-    return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, count);
   }
 
   /** JDK 25's builder exits: the returned array (null when the method threw) and its coder. */
@@ -79,15 +91,19 @@ public final class BufferHooks {
   /** {@code ByteArrayOutputStream.ensureCapacity(int)}: doubles, or the minimum if larger. */
   public static long byteArrayOutputStreamEnter(Object self, byte[] buf, int count,
       int minCapacity) {
-    int old = buf.length;
-    if (minCapacity - old <= 0) {
-      return 0L;
+    try {
+      int old = buf.length;
+      if (minCapacity - old <= 0) {
+        return 0L;
+      }
+      int grown = old << 1;
+      if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.BYTE_ARRAY_OUTPUT_STREAM, self, buf, old, count);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    int grown = old << 1;
-    if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
-      return 0L;
-    }
-    return MemspanHooks.begin(Kinds.BYTE_ARRAY_OUTPUT_STREAM, self, buf, old, count);
   }
 
   /** ByteArrayOutputStream's exit: its (possibly new) buffer. */
@@ -99,10 +115,14 @@ public final class BufferHooks {
 
   /** {@code static ByteBuffer.allocateDirect(int capacity)}: the buffer is the structure. */
   public static long allocateDirectEnter(int capacity) {
-    if (capacity < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      if (capacity < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.DIRECT_BUFFER, null, null, 0, capacity);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.DIRECT_BUFFER, null, null, 0, capacity);
   }
 
   /** allocateDirect's exit: the buffer (null when it threw). */
@@ -117,10 +137,14 @@ public final class BufferHooks {
    * definition, so it is armed whatever its size (once the recorder is on).
    */
   public static long fileMapEnter(long size) {
-    if (MemspanHooks.threshold == Long.MAX_VALUE) {
-      return 0L;
+    try {
+      if (MemspanHooks.threshold == Long.MAX_VALUE) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.FILE_MAP, null, null, 0, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.FILE_MAP, null, null, 0, size);
   }
 
   /** FileChannel.map's exit: the mapping (null when it threw). */

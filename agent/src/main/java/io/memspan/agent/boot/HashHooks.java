@@ -11,12 +11,16 @@ public final class HashHooks {
    * A null table is the first allocation, sized by the threshold field (or 16).
    */
   public static long hashMapEnter(Object self, Object[] table, int threshold, int size) {
-    int old = table == null ? 0 : table.length;
-    long predicted = old > 0 ? (long) old << 1 : (threshold > 0 ? threshold : 16);
-    if (predicted < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      int old = table == null ? 0 : table.length;
+      long predicted = old > 0 ? (long) old << 1 : (threshold > 0 ? threshold : 16);
+      if (predicted < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.HASH_MAP, self, null, old, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.HASH_MAP, self, null, old, size);
   }
 
   /**
@@ -25,15 +29,22 @@ public final class HashHooks {
    * passes the same old {@code tab}, which the recorder turns into the shared resize id.
    */
   public static long concurrentHashMapEnter(Object self, Object[] tab, Object[] nextTab) {
-    if (tab == null || ((long) tab.length << 1) < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      if (tab == null || ((long) tab.length << 1) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      int old = tab.length;
+      if (nextTab == null) {
+        // Only the JDK's own mappingCount: a subclass's override is application code, which
+        // must not run (or throw) inside the JDK's resize. A subclass's size is not known.
+        long size = self.getClass() == java.util.concurrent.ConcurrentHashMap.class
+            ? ((java.util.concurrent.ConcurrentHashMap<?, ?>) self).mappingCount() : -1;
+        return MemspanHooks.begin(Kinds.CONCURRENT_HASH_MAP, self, tab, old, size);
+      }
+      return MemspanHooks.begin(Kinds.CONCURRENT_HASH_MAP_HELPER, self, tab, old, -1);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    int old = tab.length;
-    if (nextTab == null) {
-      long size = ((java.util.concurrent.ConcurrentHashMap<?, ?>) self).mappingCount();
-      return MemspanHooks.begin(Kinds.CONCURRENT_HASH_MAP, self, tab, old, size);
-    }
-    return MemspanHooks.begin(Kinds.CONCURRENT_HASH_MAP_HELPER, self, tab, old, -1);
   }
 
   /** ConcurrentHashMap's exit: the new table is twice the old one it was given. */
@@ -46,10 +57,14 @@ public final class HashHooks {
   /** {@code IdentityHashMap.resize(int newCapacity)}: keys and values share one array. */
   public static long identityHashMapEnter(Object self, Object[] table, int size,
       int newCapacity) {
-    if (newCapacity < MemspanHooks.threshold || table == null) {
-      return 0L;
+    try {
+      if (newCapacity < MemspanHooks.threshold || table == null) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.IDENTITY_HASH_MAP, self, null, table.length >> 1, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.IDENTITY_HASH_MAP, self, null, table.length >> 1, size);
   }
 
   /** IdentityHashMap's exit: capacity is half the array (a key and a value per entry). */
@@ -61,18 +76,26 @@ public final class HashHooks {
 
   /** {@code WeakHashMap.resize(int newCapacity)}. */
   public static long weakHashMapEnter(Object self, Object[] table, int size, int newCapacity) {
-    if (newCapacity < MemspanHooks.threshold || table == null) {
-      return 0L;
+    try {
+      if (newCapacity < MemspanHooks.threshold || table == null) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.WEAK_HASH_MAP, self, null, table.length, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.WEAK_HASH_MAP, self, null, table.length, size);
   }
 
   /** {@code Hashtable.rehash()}: 2n + 1. */
   public static long hashtableEnter(Object self, Object[] table, int size) {
-    if (table == null || ((long) table.length << 1) + 1 < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      if (table == null || ((long) table.length << 1) + 1 < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.HASHTABLE, self, null, table.length, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.HASHTABLE, self, null, table.length, size);
   }
 
   /** The exit of tables whose capacity is their array's length. */

@@ -13,45 +13,64 @@ public final class ListHooks {
 
   /** {@code ArrayList.grow(int minCapacity)}: 1.5x, or the minimum if larger. */
   public static long arrayListEnter(Object self, Object[] data, int size, int minCapacity) {
-    int old = data.length;
-    int grown = old + (old >> 1);
-    if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      int old = data.length;
+      int grown = old + (old >> 1);
+      if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.ARRAY_LIST, self, null, old, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.ARRAY_LIST, self, null, old, size);
   }
 
   /** {@code Vector.grow(int minCapacity)}: doubles, or adds capacityIncrement. */
   public static long vectorEnter(Object self, Object[] data, int size, int increment,
       int minCapacity) {
-    int old = data.length;
-    int grown = old + (increment > 0 ? increment : old);
-    if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      int old = data.length;
+      int grown = old + (increment > 0 ? increment : old);
+      if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.VECTOR, self, null, old, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.VECTOR, self, null, old, size);
   }
 
-  /** {@code ArrayDeque.grow(int needed)}: doubles while small, then 1.5x. */
-  public static long arrayDequeEnter(Object self, Object[] data, int needed) {
-    int old = data.length;
-    int jump = old < 64 ? old + 2 : old >> 1;
-    if (old + (jump > needed ? jump : needed) < MemspanHooks.threshold) {
-      return 0L;
+  /**
+   * {@code ArrayDeque.grow(int needed)}: doubles while small, then 1.5x. The size comes from the
+   * head and tail fields, never from {@code size()}, which a subclass may override.
+   */
+  public static long arrayDequeEnter(Object self, Object[] data, int head, int tail, int needed) {
+    try {
+      int old = data.length;
+      int jump = old < 64 ? old + 2 : old >> 1;
+      if (old + (jump > needed ? jump : needed) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      // grow(1) is called when the deque is full: head == tail then means full, not empty
+      int size = needed == 1 ? old : (tail - head + old) % old;
+      return MemspanHooks.begin(Kinds.ARRAY_DEQUE, self, null, old, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    // grow(1) is called when the deque is full (head == tail, so size() would say 0)
-    int size = needed == 1 ? old : ((java.util.ArrayDeque<?>) self).size();
-    return MemspanHooks.begin(Kinds.ARRAY_DEQUE, self, null, old, size);
   }
 
   /** {@code PriorityQueue.grow(int minCapacity)}: doubles while small, then 1.5x. */
   public static long priorityQueueEnter(Object self, Object[] data, int size, int minCapacity) {
-    int old = data.length;
-    int grown = old + (old < 64 ? old + 2 : old >> 1);
-    if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
-      return 0L;
+    try {
+      int old = data.length;
+      int grown = old + (old < 64 ? old + 2 : old >> 1);
+      if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
+        return 0L;
+      }
+      return MemspanHooks.begin(Kinds.PRIORITY_QUEUE, self, null, old, size);
+    } catch (Throwable t) {
+      return 0L; // never into the JDK method
     }
-    return MemspanHooks.begin(Kinds.PRIORITY_QUEUE, self, null, old, size);
   }
 
   /** Every list's exit: the backing array after the grow method (or its throw). */

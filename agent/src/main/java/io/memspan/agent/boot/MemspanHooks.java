@@ -1,12 +1,12 @@
 package io.memspan.agent.boot;
 
 /**
- * The only class advice code inlined into JDK methods calls. It is appended to the bootstrap class
- * path in its own small jar and initialized with {@code Class.forName(name, true, null)} before any
- * JDK method is transformed: were it loaded lazily from inside {@code ArrayList.grow}, loading it
+ * What the hooks woven into JDK methods ({@link ListHooks}, {@link HashHooks}, {@link BufferHooks})
+ * call. It is appended to the bootstrap class path in its own small jar and initialized with
+ * {@code Class.forName(name, true, null)} before any JDK method is transformed: were it loaded lazily from inside {@code ArrayList.grow}, loading it
  * would grow an ArrayList again and the JVM would die with {@code ClassCircularityError}.
  *
- * <p>The advice reads {@link #threshold} (one volatile load) and calls {@link #begin} only for ops
+ * <p>The hooks read {@link #threshold} (one volatile load) and call {@link #begin} only for ops
  * whose new capacity reaches it; until the recorder is installed the threshold is unreachable.
  * Nothing here ever throws into the JDK method.
  */

@@ -27,9 +27,81 @@ public final class AgentConfig {
     this.env = env;
   }
 
-  /** Parses {@code key=value,key=value}; a malformed entry is an error that names it. */
+  /**
+   * Parses {@code key=value,key=value}; a malformed entry, or a key memspan does not know (a typo
+   * would otherwise be ignored without a word), is an error that names it.
+   */
   public static AgentConfig load(String agentArgs) {
-    return new AgentConfig(parseArgs(agentArgs), System::getProperty, System::getenv);
+    Map<String, String> args = parseArgs(agentArgs);
+    if (!args.isEmpty()) {
+      checkKnown(args.keySet(), ConfigKeys.known());
+    }
+    return new AgentConfig(args, new SystemSource(false), new SystemSource(true));
+  }
+
+  /**
+   * Only agent arguments are checked: system properties and the environment are shared with the
+   * application and everything else in the JVM.
+   */
+  static void checkKnown(Iterable<String> keys, java.util.Set<String> known) {
+    for (String key : keys) {
+      if (!known.contains(key)) {
+        String near = nearest(key, known);
+        throw new ConfigException("agent argument " + key + " is not a memspan setting"
+            + (near == null ? " (see the README's configuration table)"
+                : "; did you mean " + near + "?"));
+      }
+    }
+  }
+
+  /** The known key fewest single-character edits away, if it is close enough to be a typo. */
+  private static String nearest(String key, Iterable<String> known) {
+    String best = null;
+    int bestDistance = 4;
+    for (String k : known) {
+      int d = editDistance(key, k);
+      if (d < bestDistance) {
+        best = k;
+        bestDistance = d;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j], cur[j - 1]) + 1);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /**
+   * System properties or the environment; a class, not {@code System::getProperty}: the first
+   * method reference in a JVM costs premain a lambda bootstrap (milliseconds).
+   */
+  private static final class SystemSource implements Function<String, String> {
+    private final boolean environment;
+
+    SystemSource(boolean environment) {
+      this.environment = environment;
+    }
+
+    @Override
+    public String apply(String name) {
+      return environment ? System.getenv(name) : System.getProperty(name);
+    }
   }
 
   /** For tests: explicit sources. */
@@ -53,7 +125,7 @@ public final class AgentConfig {
       }
       String key = part.substring(0, eq).trim();
       if (!key.startsWith("memspan.") && !key.startsWith("otel.")) {
-        key = "memspan." + key;
+        key = "memspan.".concat(key);
       }
       out.put(key, part.substring(eq + 1).trim());
     }

@@ -128,4 +128,19 @@ public final class ConfigKeys {
   public static final int BSP_MAX_EXPORT_BATCH_SIZE_DEFAULT = 512;
   public static final String BSP_EXPORT_TIMEOUT = "otel.bsp.export.timeout";
   public static final long BSP_EXPORT_TIMEOUT_DEFAULT = 30_000;
+
+  /** Every key above (not the defaults): what agent arguments may name. */
+  public static java.util.Set<String> known() {
+    java.util.Set<String> keys = new java.util.TreeSet<>();
+    for (java.lang.reflect.Field f : ConfigKeys.class.getFields()) {
+      if (f.getType() == String.class && !f.getName().endsWith("_DEFAULT")) {
+        try {
+          keys.add((String) f.get(null));
+        } catch (IllegalAccessException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    return keys;
+  }
 }

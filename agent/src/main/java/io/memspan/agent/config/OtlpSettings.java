@@ -50,7 +50,7 @@ public record OtlpSettings(
 
     Signal(String name, String exporterKey, String endpointKey, String protocolKey,
         String headersKey, String compressionKey, String timeoutKey) {
-      this.path = "v1/" + name;
+      this.path = "v1/".concat(name); // no indy concat: this runs in premain
       this.exporterKey = exporterKey;
       this.endpointKey = endpointKey;
       this.protocolKey = protocolKey;
@@ -148,7 +148,7 @@ public record OtlpSettings(
       return base;
     }
     String s = base.toString();
-    return URI.create(s.endsWith("/") ? s + signal.path : s + "/" + signal.path);
+    return URI.create(s.endsWith("/") ? s.concat(signal.path) : s.concat("/").concat(signal.path));
   }
 
   private static URI url(String key, String value) {

@@ -52,7 +52,7 @@ final class ClassWeaver {
           String signature, String[] exceptions) {
         MethodVisitor out = super.visitMethod(access, name, descriptor, signature, exceptions);
         ProbeSpec.Variant variant = find(name, descriptor, (access & Opcodes.ACC_STATIC) != 0);
-        if (variant == null || (access & Opcodes.ACC_ABSTRACT) != 0) {
+        if (variant == null || (access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
           return out;
         }
         woven.add(variant);

@@ -1,8 +1,8 @@
 package io.memspan.agent.probe;
 
 /**
- * The structures memspan probes, one id each. Advice code passes the id as a literal (these are
- * compile-time constants, so inlined advice needs no field read); {@link #info} describes each.
+ * The structures memspan probes, one id each. The bootstrap hooks pass the id as a literal (these
+ * are compile-time constants, so the hooks never load this class); {@link #info} describes each.
  */
 public final class Kinds {
   private Kinds() {}

@@ -25,7 +25,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * </pre>
  *
  * The finally is written out before every return and once as a catch-all handler that rethrows,
- * so the recorder sees the end of every op it began, however the method leaves. The inserted code
+ * so the recorder sees the end of every op it began, however the method leaves; the handler
+ * covers the JDK's code, not the exit calls themselves (as javac writes a finally). The inserted code
  * has no branches; the only new stack-map frame is the handler's, and every existing frame gains
  * the new local (frames arrive expanded, {@code ClassReader.EXPAND_FRAMES}). Nothing is computed
  * by ASM (no {@code COMPUTE_FRAMES}, which would need to load classes while the JDK is being
@@ -61,14 +62,26 @@ final class MethodWeaver {
     LabelNode bodyStart = new LabelNode();
     LabelNode bodyEnd = new LabelNode();
     LabelNode handler = new LabelNode();
+    // The catch-all covers the JDK's code but not the exit calls written before its returns:
+    // an exit that failed there would otherwise run again and turn a return into a throw.
+    List<LabelNode> covered = new ArrayList<>();
+    covered.add(bodyStart);
 
     for (AbstractInsnNode insn : m.instructions.toArray()) {
       if (insn instanceof FrameNode frame) {
         frame.local = withOpId(frame.local, opSlot);
       } else if (insn.getOpcode() >= Opcodes.IRETURN && insn.getOpcode() <= Opcodes.RETURN) {
-        m.instructions.insertBefore(insn, callExit(args, isStatic, opSlot, false));
+        LabelNode exitStart = new LabelNode();
+        LabelNode afterReturn = new LabelNode();
+        InsnList exitCall = callExit(args, isStatic, opSlot, false);
+        exitCall.insert(exitStart);
+        m.instructions.insertBefore(insn, exitCall);
+        m.instructions.insert(insn, afterReturn);
+        covered.add(exitStart);
+        covered.add(afterReturn);
       }
     }
+    covered.add(bodyEnd);
 
     InsnList head = new InsnList();
     for (Load load : variant.enterLoads()) {
@@ -87,11 +100,27 @@ final class MethodWeaver {
     tail.add(callExit(args, isStatic, opSlot, true));
     tail.add(new InsnNode(Opcodes.ATHROW));
     m.instructions.add(tail);
-    // Last in the table: the method's own handlers keep precedence over the catch-all.
-    m.tryCatchBlocks.add(new TryCatchBlockNode(bodyStart, bodyEnd, handler, null));
+    // Last in the table: the method's own handlers keep precedence over the catch-all. A range
+    // is only added where it covers code (a return at the very end leaves an empty one).
+    for (int i = 0; i + 1 < covered.size(); i += 2) {
+      if (hasCode(covered.get(i), covered.get(i + 1))) {
+        m.tryCatchBlocks.add(new TryCatchBlockNode(covered.get(i), covered.get(i + 1), handler,
+            null));
+      }
+    }
 
     m.maxLocals = opSlot + 2;
     m.maxStack += EXTRA_STACK;
+  }
+
+  /** Whether any real instruction (not a label, line number or frame) lies between the two. */
+  private static boolean hasCode(LabelNode from, LabelNode to) {
+    for (AbstractInsnNode n = from.getNext(); n != null && n != to; n = n.getNext()) {
+      if (n.getOpcode() >= 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private InsnList callExit(Type[] args, boolean isStatic, int opSlot, boolean throwing) {

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Weaves the probes into the JDK with plain ASM: JDK classes not loaded yet are woven as they
@@ -35,7 +36,8 @@ public final class ProbeInstaller {
         Map.of());
 
     Map<String, ProbeSpec> byClass = new LinkedHashMap<>();
-    Map<String, ClassWeaver> weavers = new HashMap<>();
+    // Concurrent: class loading on any thread reads it, and a refused class is removed below.
+    Map<String, ClassWeaver> weavers = new ConcurrentHashMap<>();
     for (ProbeSpec spec : specs) {
       try {
         weavers.put(internalName(spec), weaverOf(spec, hooks.getClassLoader()));
@@ -58,6 +60,10 @@ public final class ProbeInstaller {
       }
     }
     Set<Class<?>> refused = retransform(loaded);
+    for (Class<?> c : refused) {
+      // so that a later retransform by anyone else is not refused because of memspan
+      weavers.remove(c.getName().replace('.', '/'));
+    }
 
     List<String> installed = new ArrayList<>();
     for (Map.Entry<String, ProbeSpec> e : byClass.entrySet()) {

@@ -39,7 +39,8 @@ public final class Probes {
                 .exit("exit", field("elementData"))),
         of("ArrayDeque", "java.util.ArrayDeque",
             instance("grow", "(I)")
-                .enter(LIST_HOOKS, "arrayDequeEnter", self(), field("elements"), arg(0))
+                .enter(LIST_HOOKS, "arrayDequeEnter",
+                    self(), field("elements"), field("head"), field("tail"), arg(0))
                 .exit("exit", field("elements"))),
         of("PriorityQueue", "java.util.PriorityQueue",
             instance("grow", "(I)")

@@ -50,6 +50,11 @@ public final class Recorder implements HookSink {
     probeGeneration++;
   }
 
+  /** Whether any op was ever armed (each thread takes op ids from {@code opIds} in blocks). */
+  public boolean anyOpBegun() {
+    return opIds.get() > 1;
+  }
+
   public MemoryProbe probe() {
     return probe;
   }

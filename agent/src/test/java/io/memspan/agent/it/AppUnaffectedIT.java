@@ -19,13 +19,14 @@ import org.junit.jupiter.api.Test;
 class AppUnaffectedIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
   private static final String APP = "io.memspan.itapp.Workload";
-  private static final String[] WORKLOADS = {"list", "map", "mixed", "direct"};
+  private static final String[] WORKLOADS = {"list", "map", "mixed", "hostile", "direct"};
   private static String baseline;
 
   @BeforeAll
   static void runWithoutAgent() throws Exception {
     baseline = ForkedJvm.java().run(TIMEOUT, APP, WORKLOADS).assertExitedNormally().stdout();
     assertTrue(baseline.contains("mixed sb=200000"), baseline);
+    assertTrue(baseline.contains("hostile chm=99999 deque=99999"), baseline);
   }
 
   @Test

@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
@@ -25,9 +26,18 @@ import org.objectweb.asm.commons.SimpleRemapper;
  * Weaves every built-in probe into this JDK's own class files (JDK 17 and 25 in CI) and checks
  * what the JVM would not: bootstrap classes are not verified, so a woven method that breaks the
  * stack-map rules would crash, not fail. Each woven class is verified by the JVM itself (renamed
- * out of {@code java.*}), with the hooks resolved on the test class path.
+ * out of {@code java.*}), with the hooks resolved on the test class path; WovenClassesVerifyIT
+ * has the JVM verify the real retransformed classes in place.
  */
 class ProbeWeavingTest {
+
+  /**
+   * Classes a renamed copy cannot stand in for: other JDK classes extend them (StringBuffer passes
+   * itself as an AbstractStringBuilder; Buffer is sealed to its subclasses), so the copy fails
+   * for reasons that are not the weaver's. WovenClassesVerifyIT verifies them in place.
+   */
+  private static final Set<String> RENAME_CANNOT_VERIFY =
+      Set.of("java.lang.AbstractStringBuilder", "java.nio.ByteBuffer");
 
   @Test
   void everyProbeWeavesIntoThisJdkAndVerifies() throws Exception {
@@ -37,7 +47,9 @@ class ProbeWeavingTest {
       ClassWeaver.Result r = ProbeInstaller.weaverOf(spec, getClass().getClassLoader())
           .weave(original);
       assertFalse(r.woven().isEmpty(), spec.name() + ": no variant found on Java " + feature);
-      assertVerifiedByTheJvm(spec.typeName(), r.bytes());
+      if (!RENAME_CANNOT_VERIFY.contains(spec.typeName())) {
+        assertVerifiedByTheJvm(spec.typeName(), r.bytes());
+      }
 
       for (ProbeSpec.Variant v : r.woven()) {
         MethodNode m = method(r.bytes(), v);
