@@ -47,9 +47,15 @@ final class OpRing {
     return slots[(int) t & mask];
   }
 
-  /** Producer: makes the claimed slot visible to the consumer. */
-  void publish() {
-    TAIL.setRelease(this, (long) TAIL.getOpaque(this) + 1);
+  /**
+   * Producer: makes the claimed slot visible to the consumer; true when this publish filled the
+   * ring to exactly half. Only the producer adds, one at a time, so a ring that goes past half
+   * passes through half: a burst is reported once, before it can overflow.
+   */
+  boolean publish() {
+    long t = (long) TAIL.getOpaque(this) + 1;
+    TAIL.setRelease(this, t);
+    return t - (long) HEAD.getAcquire(this) == slots.length >> 1;
   }
 
   /** Consumer: the oldest published record, or null. */

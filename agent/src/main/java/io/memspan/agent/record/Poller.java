@@ -20,10 +20,11 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The agent's one background worker on the data path. Every ~1 ms it drains the threads' op
- * rings (metrics and advice for every op, kept ops held for export), then drains the kernel's
- * syscall records and joins them to their op by op id, then emits the kept ops held for at least
- * one full cycle.
+ * The agent's one background worker on the data path. Each cycle drains the threads' op rings
+ * (metrics and advice for every op, kept ops held for export), then drains the kernel's syscall
+ * records and joins them to their op by op id, then emits the kept ops held for at least one full
+ * cycle. Cycles run every 1 ms while they find work and back off to every 16 ms while they do not
+ * ({@link IdleBackoff}); a thread whose op ring fills to half wakes the poller at once.
  *
  * <p>Why one cycle is enough: the kernel writes a syscall's record before the syscall returns, and
  * the op's record is published after that, so by the time the poller sees an op, every record of
@@ -33,10 +34,13 @@ import java.util.function.Consumer;
  */
 public final class Poller implements Runnable {
   static final long CYCLE_NANOS = 1_000_000L;
+  static final long MAX_IDLE_WAIT_NANOS = 16_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  private static final long ORPHAN_MAX_AGE_CYCLES = 5000;
-  private static final long IDLE_ACCOUNTING_CYCLES = 1000;
+  // in time, not cycles: a cycle lasts 1-16 ms
+  private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
+  private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
+  private static final long IDLE_ACCOUNTING_NANOS = 1_000_000_000L;
 
   private final Recorder recorder;
   private final AgentMetrics metrics;
@@ -52,6 +56,8 @@ public final class Poller implements Runnable {
 
   private long cycle;
   private long lastAdviceNanos = System.nanoTime();
+  private long lastIdleAccountingNanos = lastAdviceNanos;
+  private long lastOrphanCheckNanos = lastAdviceNanos;
   private long retiredRingDrops;
   private long lastReportedLost;
   private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
@@ -78,15 +84,18 @@ public final class Poller implements Runnable {
 
   @Override
   public void run() {
-    thread = Thread.currentThread();
-    bytes = new ByteEstimates(ByteEstimates.detectReferenceWidth());
+    Thread self = Thread.currentThread();
+    thread = self;
+    recorder.onBacklog(() -> LockSupport.unpark(self));
+    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NANOS);
     while (running) {
+      boolean foundWork = true;
       try {
-        cycle();
+        foundWork = cycle();
       } catch (Throwable e) {
         // a bad record must not stop accounting for the rest of the run
       }
-      LockSupport.parkNanos(CYCLE_NANOS);
+      LockSupport.parkNanos(backoff.next(foundWork));
     }
   }
 
@@ -114,12 +123,17 @@ public final class Poller implements Runnable {
     return advisor;
   }
 
-  synchronized void cycle() {
+  /** One cycle; true if it found ops or kernel records (the next one comes soon). */
+  synchronized boolean cycle() {
     cycle++;
-    drainOpRings();
+    if (bytes == null) {
+      bytes = new ByteEstimates(ByteEstimates.detectReferenceWidth());
+    }
+    long now = System.nanoTime();
+    int found = drainOpRings();
     MemoryProbe probe = recorder.probe();
     if (probe != null) {
-      probe.poll(join);
+      found += probe.poll(join);
       ProbeStats s = probe.stats();
       if (s.recordsLost() != lastReportedLost) {
         lastReportedLost = s.recordsLost();
@@ -127,11 +141,14 @@ public final class Poller implements Runnable {
       }
     }
     emitReady(false);
-    ageOrphans();
-    if (cycle % IDLE_ACCOUNTING_CYCLES == 0) {
+    if (now - lastOrphanCheckNanos >= ORPHAN_CHECK_NANOS) {
+      lastOrphanCheckNanos = now;
+      ageOrphans(now);
+    }
+    if (now - lastIdleAccountingNanos >= IDLE_ACCOUNTING_NANOS) {
+      lastIdleAccountingNanos = now;
       accountIdle();
     }
-    long now = System.nanoTime();
     Telemetry t = telemetry;
     if (t != null && now - lastAdviceNanos >= adviceIntervalNanos) {
       lastAdviceNanos = now;
@@ -140,9 +157,11 @@ public final class Poller implements Runnable {
         t.emitAdvice(advice);
       }
     }
+    return found > 0;
   }
 
-  private void drainOpRings() {
+  private int drainOpRings() {
+    int found = 0;
     long drops = 0;
     for (Iterator<ThreadState> it = recorder.threads().iterator(); it.hasNext(); ) {
       ThreadState s = it.next();
@@ -151,6 +170,7 @@ public final class Poller implements Runnable {
       for (OpRecord r = ring.peek(); r != null; r = ring.peek()) {
         onOp(r);
         ring.release();
+        found++;
       }
       if (!alive && ring.isEmpty()) {
         retiredRingDrops += ring.dropped;
@@ -160,6 +180,7 @@ public final class Poller implements Runnable {
       }
     }
     metrics.opsDroppedQueueFull.set(retiredRingDrops + drops);
+    return found;
   }
 
   private void onOp(OpRecord r) {
@@ -207,7 +228,7 @@ public final class Poller implements Runnable {
       metrics.kernelRecordsUnjoined.incrementAndGet();
       return;
     }
-    orphans.computeIfAbsent(rec.opId(), k -> new Orphans(cycle)).records.add(rec);
+    orphans.computeIfAbsent(rec.opId(), k -> new Orphans(System.nanoTime())).records.add(rec);
     orphanRecords++;
   }
 
@@ -230,13 +251,13 @@ public final class Poller implements Runnable {
     }
   }
 
-  private void ageOrphans() {
-    if (orphans.isEmpty() || cycle % 100 != 0) {
+  private void ageOrphans(long now) {
+    if (orphans.isEmpty()) {
       return;
     }
     for (Iterator<Orphans> it = orphans.values().iterator(); it.hasNext(); ) {
       Orphans o = it.next();
-      if (cycle - o.cycle > ORPHAN_MAX_AGE_CYCLES) {
+      if (now - o.arrivedNanos > ORPHAN_MAX_AGE_NANOS) {
         metrics.kernelRecordsUnjoined.addAndGet(o.records.size());
         orphanRecords -= o.records.size();
         it.remove();
@@ -284,11 +305,11 @@ public final class Poller implements Runnable {
   }
 
   private static final class Orphans {
-    final long cycle;
+    final long arrivedNanos;
     final List<SyscallRecord> records = new ArrayList<>(2);
 
-    Orphans(long cycle) {
-      this.cycle = cycle;
+    Orphans(long arrivedNanos) {
+      this.arrivedNanos = arrivedNanos;
     }
   }
 }

@@ -35,6 +35,7 @@ public final class Recorder implements HookSink {
 
   private volatile MemoryProbe probe;
   private volatile int probeGeneration;
+  private volatile Runnable onBacklog = () -> { };
 
   public Recorder(ThreadGroup internalGroup, long slowMicros, double sampleRate,
       long spansPerSecond, int ringCapacity) {
@@ -57,6 +58,14 @@ public final class Recorder implements HookSink {
 
   public MemoryProbe probe() {
     return probe;
+  }
+
+  /**
+   * Run on the application thread whose op ring has just filled to half: the poller, which may be
+   * in a long idle wait, drains it before it overflows. Must not block or allocate.
+   */
+  void onBacklog(Runnable wake) {
+    onBacklog = wake;
   }
 
   Queue<ThreadState> threads() {
@@ -167,7 +176,9 @@ public final class Recorder implements HookSink {
       r.callSite = site;
       r.threadName = null;
     }
-    t.ring.publish();
+    if (t.ring.publish()) {
+      onBacklog.run();
+    }
   }
 
   private void claimSlot(ThreadState t) {

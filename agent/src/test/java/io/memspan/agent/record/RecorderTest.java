@@ -1,6 +1,7 @@
 package io.memspan.agent.record;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -129,6 +130,33 @@ class RecorderTest {
     p.stopAndFlush(0);
     assertEquals(64, telemetry.ops.size());
     assertEquals(36, metrics.opsDroppedQueueFull.get());
+  }
+
+  @Test
+  void aRingFilledToHalfWakesThePollerOncePerBurst() {
+    Recorder r = recorder(1.0, 100_000);
+    Poller p = poller(r);
+    int[] wakes = new int[1];
+    r.onBacklog(() -> wakes[0]++);
+    Object s = new Object();
+    for (int i = 0; i < 31; i++) { // ring of 64
+      r.end(r.begin(Kinds.ARRAY_LIST, s, null, 1000, 1000), null, 2000);
+    }
+    assertEquals(0, wakes[0], "below half the poller's own cadence is soon enough");
+    r.end(r.begin(Kinds.ARRAY_LIST, s, null, 1000, 1000), null, 2000);
+    assertEquals(1, wakes[0], "the 32nd op of 64 wakes it");
+    for (int i = 0; i < 40; i++) {
+      r.end(r.begin(Kinds.ARRAY_LIST, s, null, 1000, 1000), null, 2000);
+    }
+    assertEquals(1, wakes[0]);
+
+    assertTrue(p.cycle(), "a cycle that drained ops asks for the next one soon");
+    assertEquals(8, metrics.opsDroppedQueueFull.get(), "72 ops into 64 slots: overflow counted");
+    assertFalse(p.cycle(), "an empty one lets the poller back off");
+    for (int i = 0; i < 32; i++) {
+      r.end(r.begin(Kinds.ARRAY_LIST, s, null, 1000, 1000), null, 2000);
+    }
+    assertEquals(2, wakes[0], "the next burst wakes it again");
   }
 
   @Test

@@ -1,0 +1,31 @@
+package io.memspan.agent.record;
+
+/**
+ * How long the poller waits before its next cycle. While cycles find work (ops in the threads'
+ * rings, records in the kernel's ring) it stays at the shortest wait, so rings are drained
+ * promptly under load; each cycle that finds nothing doubles the wait up to a bound, so an idle
+ * agent wakes ~60 times a second instead of ~1,000. The bound is what sizes the rings: the kernel
+ * ring must hold a bound's worth of syscall records (4 MiB of 88-byte records is ~47,000 in 16 ms),
+ * and a thread's op ring that fills to half wakes the poller at once (see
+ * {@link Recorder#onBacklog}), so neither waits out a long sleep.
+ */
+final class IdleBackoff {
+  private final long minNanos;
+  private final long maxNanos;
+  private long waitNanos;
+
+  IdleBackoff(long minNanos, long maxNanos) {
+    if (minNanos <= 0 || maxNanos < minNanos) {
+      throw new IllegalArgumentException("need 0 < min <= max, got " + minNanos + ", " + maxNanos);
+    }
+    this.minNanos = minNanos;
+    this.maxNanos = maxNanos;
+    this.waitNanos = minNanos;
+  }
+
+  /** The wait before the next cycle, given whether the cycle just run found work. */
+  long next(boolean foundWork) {
+    waitNanos = foundWork ? minNanos : Math.min(maxNanos, waitNanos * 2);
+    return waitNanos;
+  }
+}
