@@ -8,6 +8,7 @@ import io.memspan.agent.boot.MemspanHooks;
 import io.memspan.agent.config.AgentConfig;
 import io.memspan.agent.config.ConfigKeys;
 import io.memspan.agent.export.Telemetry;
+import io.memspan.agent.kernel.BackgroundPriority;
 import io.memspan.agent.kernel.KernelSource;
 import io.memspan.agent.kernel.MemoryProbeFactory;
 import io.memspan.agent.probe.ProbeInstaller;
@@ -176,6 +177,9 @@ final class AgentRuntime {
   }
 
   private void startKernelSource() {
+    // libbcc's LLVM compile (~1 s of CPU) takes only CPU the application leaves idle. This thread
+    // ends after it; the only thread it starts is bpf's Cleaner for the slot map (used at close).
+    BackgroundPriority.lowerCurrentThread();
     ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
     KernelSource.Choice choice = KernelSource.choose(settings.kernel(),
         new MemoryProbeFactory(options));

@@ -1,0 +1,74 @@
+package io.memspan.agent.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** What the kernel says about a thread after it lowered itself, read from /proc like a user would. */
+class BackgroundPriorityTest {
+
+  /** Scheduling policy (field 41) and nice (field 19) of /proc/thread-self/stat. */
+  record Sched(int policy, int nice) {
+    static Sched ofCurrentThread() throws IOException {
+      String stat = Files.readString(Path.of("/proc/thread-self/stat"));
+      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // f[0] is field 3
+      return new Sched(Integer.parseInt(f[41 - 3]), Integer.parseInt(f[19 - 3]));
+    }
+  }
+
+  private static final Sched SCHED_IDLE = new Sched(5, 0);
+  private static final Sched NICE_19 = new Sched(0, 19);
+
+  @Test
+  void theCallingThreadGoesToSchedIdleAndTheOthersStayWhereTheyWere() throws Exception {
+    Sched before = Sched.ofCurrentThread();
+    AtomicReference<Object[]> seen = new AtomicReference<>();
+    Thread compile = new Thread(() -> {
+      try {
+        BackgroundPriority.Level level = BackgroundPriority.lowerCurrentThread();
+        seen.set(new Object[] {level, Sched.ofCurrentThread()});
+      } catch (Throwable e) {
+        seen.set(new Object[] {e});
+      }
+    }, "memspan-kernel-start");
+    compile.start();
+    compile.join();
+
+    Object[] r = seen.get();
+    // SCHED_IDLE needs no privilege since Linux 2.6.39; nice 19 is the fallback
+    Sched expected = r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19;
+    assertEquals(expected, r[1], "the kernel's view of the lowered thread (" + r[0] + ")");
+    assertEquals(before, Sched.ofCurrentThread(), "only the calling thread is lowered");
+  }
+
+  @Test
+  void threadsStartedByALoweredThreadInheritItSoItMustStartNoneThatMustStayPrompt()
+      throws Exception {
+    AtomicReference<Object> child = new AtomicReference<>();
+    AtomicReference<BackgroundPriority.Level> level = new AtomicReference<>();
+    Thread parent = new Thread(() -> {
+      level.set(BackgroundPriority.lowerCurrentThread());
+      Thread t = new Thread(() -> {
+        try {
+          child.set(Sched.ofCurrentThread());
+        } catch (IOException e) {
+          child.set(e);
+        }
+      });
+      t.start();
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    parent.start();
+    parent.join();
+    assertEquals(level.get() == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19,
+        child.get());
+  }
+}
