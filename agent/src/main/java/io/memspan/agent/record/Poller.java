@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * The agent's one background worker on the data path. Each cycle drains the threads' op rings
  * (metrics and advice for every op, kept ops held for export), then drains the kernel's syscall
  * records and joins them to their op by op id, then emits the kept ops held for at least one full
- * cycle. Cycles run every 1 ms while they find work and back off to every 16 ms while they do not
+ * cycle. Cycles run every 1 ms while they find work and back off to every 32 ms while they do not
  * ({@link IdleBackoff}); a thread whose op ring fills to half wakes the poller at once.
  *
  * <p>Why one cycle is enough: the kernel writes a syscall's record before the syscall returns, and
@@ -34,10 +34,10 @@ import java.util.function.Consumer;
  */
 public final class Poller implements Runnable {
   static final long CYCLE_NANOS = 1_000_000L;
-  static final long MAX_IDLE_WAIT_NANOS = 16_000_000L;
+  static final long MAX_IDLE_WAIT_NANOS = 32_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  // in time, not cycles: a cycle lasts 1-16 ms
+  // in time, not cycles: a cycle lasts 1-32 ms
   private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
   private static final long IDLE_ACCOUNTING_NANOS = 1_000_000_000L;
