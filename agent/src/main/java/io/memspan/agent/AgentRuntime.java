@@ -177,12 +177,14 @@ final class AgentRuntime {
   }
 
   private void startKernelSource() {
-    // libbcc's LLVM compile (~1 s of CPU) takes only CPU the application leaves idle. This thread
-    // ends after it; the only thread it starts is bpf's Cleaner for the slot map (used at close).
-    BackgroundPriority.lowerCurrentThread();
-    ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
-    KernelSource.Choice choice = KernelSource.choose(settings.kernel(),
-        new MemoryProbeFactory(options));
+    // libbcc's LLVM compile (~1 s of CPU) takes only CPU the application leaves idle, for its
+    // first second; then it competes as before, or a CPU-bound application would never get the
+    // probe. The only thread it starts is bpf's Cleaner for the slot map (used at close).
+    KernelSource.Choice choice;
+    try (BackgroundPriority.Lowered lowered = BackgroundPriority.lowerCurrentThreadFor(1000)) {
+      ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
+      choice = KernelSource.choose(settings.kernel(), new MemoryProbeFactory(options));
+    }
     synchronized (this) {
       if (shuttingDown) {
         choice.probe().close(); // the JVM is exiting: shutdown() has already said so

@@ -6,27 +6,78 @@ import com.sun.jna.Platform;
 
 /**
  * Puts the calling thread at the lowest CPU priority Linux gives an unprivileged thread, for work
- * that must not compete with the application: libbcc's LLVM compile of the eBPF program costs
+ * that should not compete with the application: libbcc's LLVM compile of the eBPF program costs
  * ~1 s of CPU at start, on hosts that may have two cores.
  *
  * <p>{@code SCHED_IDLE} first (runs only when nothing else wants the CPU, weight 3 against 1,024
- * for a default thread), else nice 19. There is no way back for an unprivileged thread (leaving
- * {@code SCHED_IDLE} or lowering nice needs {@code RLIMIT_NICE} or {@code CAP_SYS_NICE}), so use
- * it only on a thread that ends after the work. Threads that thread creates inherit the policy
+ * for a default thread), else nice 19. Threads the lowered thread creates inherit the policy
  * ({@code SCHED_RESET_ON_FORK} resets only real-time policies and negative nice values), so it
- * must not start anything that has to stay prompt. Failure changes nothing and is not reported:
- * the work then runs at normal priority, as before.
+ * must not start anything that has to stay prompt. Failure changes nothing and is not reported.
+ *
+ * <p>Bounded: an application that keeps every core busy would starve the work for as long as it
+ * runs (measured: a CPU-bound test program exited before the probe was ready). So a deadline
+ * thread, started before the priority drops, puts the thread back to normal priority after a grace
+ * period unless {@link Lowered#close()} came first. Raising needs {@code CAP_SYS_NICE}, which a
+ * root agent (the usual in-process eBPF case) has; without it the thread stays low.
  */
 public final class BackgroundPriority {
   /** What the calling thread got. */
   public enum Level { SCHED_IDLE, NICE_19, UNCHANGED }
 
-  static final int SCHED_IDLE_POLICY = 5; // <linux/sched.h>
-  static final int PRIO_PROCESS = 0; // with who = 0: the calling thread, on Linux
+  static final int SCHED_OTHER_POLICY = 0; // <linux/sched.h>
+  static final int SCHED_IDLE_POLICY = 5;
+  static final int PRIO_PROCESS = 0; // per thread on Linux: who = a tid, or 0 for the caller
   static final int LOWEST_NICE = 19;
 
   private BackgroundPriority() {}
 
+  /** The calling thread lowered until {@link #close()} or the deadline, whichever comes first. */
+  public static final class Lowered implements AutoCloseable {
+    public final Level level;
+    private final Thread deadline;
+
+    Lowered(Level level, Thread deadline) {
+      this.level = level;
+      this.deadline = deadline;
+    }
+
+    Thread deadline() {
+      return deadline;
+    }
+
+    /** The work is done: the deadline will not touch the thread (nor its tid, once reused). */
+    @Override
+    public void close() {
+      if (deadline != null) {
+        deadline.interrupt();
+      }
+    }
+  }
+
+  /** Lowers the calling thread for at most {@code graceMillis}; never throws. */
+  public static Lowered lowerCurrentThreadFor(long graceMillis) {
+    Thread deadline = null;
+    try {
+      int tid = Libc.gettid();
+      // created before the priority drops, so it does not inherit it
+      deadline = new Thread(() -> {
+        try {
+          Thread.sleep(graceMillis);
+        } catch (InterruptedException done) {
+          return;
+        }
+        restore(tid);
+      }, "memspan-compile-deadline");
+      deadline.setDaemon(true);
+      deadline.start();
+    } catch (Throwable e) {
+      return new Lowered(Level.UNCHANGED, null); // no deadline: rather normal than starving
+    }
+    Level level = lowerCurrentThread();
+    return new Lowered(level, deadline);
+  }
+
+  /** Lowers the calling thread for good (it cannot raise itself again unprivileged). */
   public static Level lowerCurrentThread() {
     try {
       if (Libc.sched_setscheduler(0, SCHED_IDLE_POLICY, new int[] {0}) == 0) {
@@ -36,9 +87,18 @@ public final class BackgroundPriority {
         return Level.NICE_19;
       }
     } catch (Throwable e) {
-      // no JNA, no libc, a seccomp filter: the compile runs at normal priority
+      // no JNA, no libc, a seccomp filter: the work runs at normal priority
     }
     return Level.UNCHANGED;
+  }
+
+  private static void restore(int tid) {
+    try {
+      Libc.sched_setscheduler(tid, SCHED_OTHER_POLICY, new int[] {0});
+      Libc.setpriority(PRIO_PROCESS, tid, 0);
+    } catch (Throwable e) {
+      // not permitted: the thread finishes at low priority
+    }
   }
 
   /** libc, bound with JNA direct mapping; {@code sched_param} is one int. */
@@ -46,6 +106,8 @@ public final class BackgroundPriority {
     static {
       Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
+
+    static native int gettid();
 
     static native int sched_setscheduler(int pid, int policy, int[] param);
 

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** What the kernel says about a thread after it lowered itself, read from /proc like a user would. */
@@ -43,6 +44,58 @@ class BackgroundPriorityTest {
     Sched expected = r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19;
     assertEquals(expected, r[1], "the kernel's view of the lowered thread (" + r[0] + ")");
     assertEquals(before, Sched.ofCurrentThread(), "only the calling thread is lowered");
+  }
+
+  @Test
+  void afterTheGracePeriodTheThreadIsBackAtNormalPriority() throws Exception {
+    Assumptions.assumeTrue(isRoot(), "raising a thread's priority needs CAP_SYS_NICE (root)");
+    Sched normal = Sched.ofCurrentThread();
+    AtomicReference<Object[]> seen = new AtomicReference<>();
+    Thread compile = new Thread(() -> {
+      try {
+        BackgroundPriority.Lowered lowered = BackgroundPriority.lowerCurrentThreadFor(50);
+        Sched low = Sched.ofCurrentThread();
+        lowered.deadline().join(); // the deadline has fired and restored this thread
+        seen.set(new Object[] {lowered.level, low, Sched.ofCurrentThread()});
+      } catch (Throwable e) {
+        seen.set(new Object[] {e});
+      }
+    });
+    compile.start();
+    compile.join();
+    Object[] r = seen.get();
+    assertEquals(BackgroundPriority.Level.SCHED_IDLE, r[0], String.valueOf(r[0]));
+    assertEquals(SCHED_IDLE, r[1]);
+    assertEquals(normal, r[2], "a compile that outlives its grace competes as before");
+  }
+
+  @Test
+  void workDoneWithinTheGracePeriodLeavesTheDeadlineNothingToDo() throws Exception {
+    AtomicReference<Object[]> seen = new AtomicReference<>();
+    Thread compile = new Thread(() -> {
+      try {
+        BackgroundPriority.Lowered lowered = BackgroundPriority.lowerCurrentThreadFor(600_000);
+        lowered.close();
+        lowered.deadline().join(); // ended by close, long before its ten minutes
+        seen.set(new Object[] {lowered.level, Sched.ofCurrentThread()});
+      } catch (Throwable e) {
+        seen.set(new Object[] {e});
+      }
+    });
+    compile.start();
+    compile.join();
+    Object[] r = seen.get();
+    assertEquals(r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19, r[1],
+        String.valueOf(r[0]));
+  }
+
+  private static boolean isRoot() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("Uid:")) {
+        return line.split("\\s+")[2].equals("0"); // effective uid
+      }
+    }
+    return false;
   }
 
   @Test
