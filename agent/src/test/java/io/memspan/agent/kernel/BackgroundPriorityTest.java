@@ -35,7 +35,7 @@ class BackgroundPriorityTest {
       } catch (Throwable e) {
         seen.set(new Object[] {e});
       }
-    }, "memspan-kernel-start");
+    }, "memspan-start");
     compile.start();
     compile.join();
 
