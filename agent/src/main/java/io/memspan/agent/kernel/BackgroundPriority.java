@@ -17,8 +17,9 @@ import com.sun.jna.Platform;
  * <p>Bounded: an application that keeps every core busy would starve the work for as long as it
  * runs (measured: a CPU-bound test program exited before the probe was ready). So a deadline
  * thread, started before the priority drops, puts the thread back to normal priority after a grace
- * period unless {@link Lowered#close()} came first. Raising needs {@code CAP_SYS_NICE}, which a
- * root agent (the usual in-process eBPF case) has; without it the thread stays low.
+ * period unless {@link Lowered#close()} came first, which restores it too. Raising needs
+ * {@code CAP_SYS_NICE}, which a root agent (the usual in-process eBPF case) has; without it the
+ * thread stays low.
  */
 public final class BackgroundPriority {
   /** What the calling thread got. */
@@ -45,11 +46,16 @@ public final class BackgroundPriority {
       return deadline;
     }
 
-    /** The work is done: the deadline will not touch the thread (nor its tid, once reused). */
+    /**
+     * Called by the lowered thread when the work is done: the deadline will not touch it (nor its
+     * tid, once reused), and it goes back to normal priority itself if allowed, so that what it
+     * does next (taking locks the application or the shutdown hook may want) is not starved.
+     */
     @Override
     public void close() {
       if (deadline != null) {
         deadline.interrupt();
+        restore(0);
       }
     }
   }
@@ -92,6 +98,7 @@ public final class BackgroundPriority {
     return Level.UNCHANGED;
   }
 
+  /** Back to SCHED_OTHER, nice 0: {@code tid}, or the calling thread for 0. */
   private static void restore(int tid) {
     try {
       Libc.sched_setscheduler(tid, SCHED_OTHER_POLICY, new int[] {0});

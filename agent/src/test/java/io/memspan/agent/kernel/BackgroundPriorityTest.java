@@ -70,7 +70,8 @@ class BackgroundPriorityTest {
   }
 
   @Test
-  void workDoneWithinTheGracePeriodLeavesTheDeadlineNothingToDo() throws Exception {
+  void workDoneWithinTheGracePeriodEndsTheLowPriorityAndTheDeadline() throws Exception {
+    Sched normal = Sched.ofCurrentThread();
     AtomicReference<Object[]> seen = new AtomicReference<>();
     Thread compile = new Thread(() -> {
       try {
@@ -85,8 +86,9 @@ class BackgroundPriorityTest {
     compile.start();
     compile.join();
     Object[] r = seen.get();
-    assertEquals(r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19, r[1],
-        String.valueOf(r[0]));
+    Sched low = r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19;
+    // raising needs CAP_SYS_NICE: a root thread is back to normal, any other stays low
+    assertEquals(isRoot() ? normal : low, r[1], String.valueOf(r[0]));
   }
 
   private static boolean isRoot() throws IOException {
