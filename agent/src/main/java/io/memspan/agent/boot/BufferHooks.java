@@ -16,11 +16,17 @@ public final class BufferHooks {
    */
   public static long stringBuilderEnter(Object self, byte[] value, int coder, int count,
       int minimumCapacity) {
+    // Called on every append: the no-growth test stays under C1's inlining limit (35 bytes).
+    if (value == null || minimumCapacity - (value.length >> coder) <= 0) {
+      return 0L;
+    }
+    return stringBuilderGrows(self, value, coder, count, minimumCapacity);
+  }
+
+  private static long stringBuilderGrows(Object self, byte[] value, int coder, int count,
+      int minimumCapacity) {
     try {
       int old = value.length >> coder;
-      if (minimumCapacity - old <= 0) {
-        return 0L;
-      }
       int grown = (old << 1) + 2;
       if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
         return 0L;
@@ -91,11 +97,17 @@ public final class BufferHooks {
   /** {@code ByteArrayOutputStream.ensureCapacity(int)}: doubles, or the minimum if larger. */
   public static long byteArrayOutputStreamEnter(Object self, byte[] buf, int count,
       int minCapacity) {
+    // Called on every write: the no-growth test stays under C1's inlining limit (35 bytes).
+    if (buf == null || minCapacity - buf.length <= 0) {
+      return 0L;
+    }
+    return byteArrayOutputStreamGrows(self, buf, count, minCapacity);
+  }
+
+  private static long byteArrayOutputStreamGrows(Object self, byte[] buf, int count,
+      int minCapacity) {
     try {
       int old = buf.length;
-      if (minCapacity - old <= 0) {
-        return 0L;
-      }
       int grown = old << 1;
       if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
         return 0L;
