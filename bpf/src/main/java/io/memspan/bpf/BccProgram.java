@@ -227,12 +227,48 @@ public final class BccProgram implements AutoCloseable {
   }
 
   /** Detaches every tracepoint: closing a perf event (or raw tracepoint link) fd detaches it. */
+  /**
+   * Detaches every tracepoint, all at once: each detach waits out an RCU grace period in the
+   * kernel (~100 ms here), so one after the other (or the kernel's own close at process exit)
+   * holds up a JVM's exit by 0.7-0.8 s, while in parallel the grace periods overlap.
+   */
   synchronized void closeAttachments() {
+    List<Thread> closers = new ArrayList<>();
     for (int i = 0; i < perfFds.length; i++) {
-      if (perfFds[i] >= 0) {
-        LibC.close(perfFds[i]);
-        perfFds[i] = -1;
+      int fd = perfFds[i];
+      if (fd < 0) {
+        continue;
       }
+      perfFds[i] = -1;
+      Thread t = new Thread(new FdCloser(fd), "memspan-detach");
+      t.setDaemon(true);
+      try {
+        t.start();
+        closers.add(t);
+      } catch (Throwable e) {
+        LibC.close(fd); // no thread to spare: close it here
+      }
+    }
+    for (Thread t : closers) {
+      try {
+        t.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private static final class FdCloser implements Runnable {
+    private final int fd;
+
+    FdCloser(int fd) {
+      this.fd = fd;
+    }
+
+    @Override
+    public void run() {
+      LibC.close(fd);
     }
   }
 
