@@ -25,6 +25,7 @@ public final class Advisor {
   private final Map<SiteKey, SiteStats> sites = new HashMap<>();
   private final LinkedHashMap<StructureKey, Structure> structures;
   private long untrackedOps;
+  private long notSampledOps;
 
   public Advisor(int maxSites, int maxStructures) {
     this.maxSites = maxSites;
@@ -53,6 +54,10 @@ public final class Advisor {
     }
     StructureKey skey = new StructureKey(kind, structureType, structureId);
     Structure s = structures.get(skey);
+    if (s == null && site == CallSite.NOT_SAMPLED) {
+      notSampledOps++;
+      return;
+    }
     SiteStats stats;
     if (s != null) {
       stats = s.site;
@@ -78,6 +83,11 @@ public final class Advisor {
   }
 
   /** Ops at sites beyond the bound: counted so the advice says what it does not cover. */
+  /** Ops of structures left out because their call site was not looked up (rate of walks). */
+  public long notSampledOps() {
+    return notSampledOps;
+  }
+
   public long untrackedOps() {
     return untrackedOps;
   }

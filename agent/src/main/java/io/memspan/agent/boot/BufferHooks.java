@@ -1,6 +1,7 @@
 package io.memspan.agent.boot;
 
 import io.memspan.agent.probe.Kinds;
+import java.util.Arrays;
 
 /**
  * What the woven byte buffers call: string builders (capacity in chars), ByteArrayOutputStream,
@@ -10,37 +11,53 @@ public final class BufferHooks {
   private BufferHooks() {}
 
   /**
-   * JDK 17: {@code AbstractStringBuilder.ensureCapacityInternal(int)}, called on every append; the
-   * fast path is the JDK's own "no growth needed" compare plus ours. The old array is passed as
+   * JDK 17: the growth copy in {@code AbstractStringBuilder.ensureCapacityInternal(int)}, that
+   * is {@code value = Arrays.copyOf(value, newCapacity(min) << coder)}: the op is the copy. The
+   * method itself runs on every append and is left as it is. The old array is passed as
    * {@code aux}, the new one as the result, so bytes are exact whatever the coder.
    */
-  public static long stringBuilderEnter(Object self, byte[] value, int coder, int count,
-      int minimumCapacity) {
-    // Called on every append: the no-growth test stays under C1's inlining limit (35 bytes).
-    if (value == null || minimumCapacity - (value.length >> coder) <= 0) {
-      return 0L;
+  public static byte[] stringBuilderCopy(byte[] value, int newLength, Object self, int coder,
+      int count) {
+    long opId = growthBegins(Kinds.STRING_BUILDER, self, value, newLength, coder, count);
+    byte[] copy = null;
+    try {
+      copy = Arrays.copyOf(value, newLength);
+      return copy;
+    } finally {
+      if (opId != 0L) {
+        MemspanHooks.end(opId, copy, copy == null ? 0 : copy.length >> coder);
+      }
     }
-    return stringBuilderGrows(self, value, coder, count, minimumCapacity);
   }
 
-  private static long stringBuilderGrows(Object self, byte[] value, int coder, int count,
-      int minimumCapacity) {
+  /**
+   * The growth copy in {@code ByteArrayOutputStream.ensureCapacity(int)} (called on every write):
+   * {@code buf = Arrays.copyOf(buf, newLength)}.
+   */
+  public static byte[] byteArrayOutputStreamCopy(byte[] buf, int newLength, Object self,
+      int count) {
+    long opId = growthBegins(Kinds.BYTE_ARRAY_OUTPUT_STREAM, self, buf, newLength, 0, count);
+    byte[] copy = null;
     try {
-      int old = value.length >> coder;
-      int grown = (old << 1) + 2;
-      if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
+      copy = Arrays.copyOf(buf, newLength);
+      return copy;
+    } finally {
+      if (opId != 0L) {
+        MemspanHooks.end(opId, copy, copy == null ? 0 : copy.length);
+      }
+    }
+  }
+
+  /** Begins a copy-growth op if its new capacity reaches the threshold; never throws. */
+  private static long growthBegins(int kind, Object self, byte[] old, int newLength, int coder,
+      int count) {
+    try {
+      if ((newLength >> coder) < MemspanHooks.threshold) {
         return 0L;
       }
-      return MemspanHooks.begin(Kinds.STRING_BUILDER, self, value, old, count);
+      return MemspanHooks.begin(kind, self, old, old.length >> coder, count);
     } catch (Throwable t) {
       return 0L; // never into the JDK method
-    }
-  }
-
-  /** JDK 17's builder exit: the builder's (possibly new) array and coder. */
-  public static void stringBuilderExit(byte[] value, int coder, long opId) {
-    if (opId != 0L) {
-      MemspanHooks.end(opId, value, value == null ? 0 : value.length >> coder);
     }
   }
 
@@ -91,37 +108,6 @@ public final class BufferHooks {
   public static void stringBuilderStaticExit(byte[] result, int coder, long opId) {
     if (opId != 0L) {
       MemspanHooks.end(opId, result, result == null ? 0 : result.length >> coder);
-    }
-  }
-
-  /** {@code ByteArrayOutputStream.ensureCapacity(int)}: doubles, or the minimum if larger. */
-  public static long byteArrayOutputStreamEnter(Object self, byte[] buf, int count,
-      int minCapacity) {
-    // Called on every write: the no-growth test stays under C1's inlining limit (35 bytes).
-    if (buf == null || minCapacity - buf.length <= 0) {
-      return 0L;
-    }
-    return byteArrayOutputStreamGrows(self, buf, count, minCapacity);
-  }
-
-  private static long byteArrayOutputStreamGrows(Object self, byte[] buf, int count,
-      int minCapacity) {
-    try {
-      int old = buf.length;
-      int grown = old << 1;
-      if ((grown > minCapacity ? grown : minCapacity) < MemspanHooks.threshold) {
-        return 0L;
-      }
-      return MemspanHooks.begin(Kinds.BYTE_ARRAY_OUTPUT_STREAM, self, buf, old, count);
-    } catch (Throwable t) {
-      return 0L; // never into the JDK method
-    }
-  }
-
-  /** ByteArrayOutputStream's exit: its (possibly new) buffer. */
-  public static void byteArrayOutputStreamExit(byte[] buf, long opId) {
-    if (opId != 0L) {
-      MemspanHooks.end(opId, buf, buf == null ? 0 : buf.length);
     }
   }
 

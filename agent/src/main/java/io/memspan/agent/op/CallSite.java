@@ -5,6 +5,12 @@ public record CallSite(String className, String methodName, String fileName, int
 
   public static final CallSite UNKNOWN = new CallSite("", "", "", -1);
 
+  /**
+   * Not looked up: the thread had walked its stack for another structure moments before (see
+   * {@code Recorder}); the structure is left out of the right-sizing advice, never guessed.
+   */
+  public static final CallSite NOT_SAMPLED = new CallSite("", "", "", -2);
+
   /** {@code code.function.name} in OTel semantic conventions: {@code com.acme.Foo.bar}. */
   public String functionName() {
     return className.isEmpty() ? methodName : className + "." + methodName;

@@ -52,6 +52,10 @@ final class MethodWeaver {
   }
 
   void weave(MethodNode m) {
+    if (variant.replacesCall()) {
+      replaceCall(m);
+      return;
+    }
     boolean isStatic = (m.access & Opcodes.ACC_STATIC) != 0;
     Type[] args = Type.getArgumentTypes(m.desc);
     Type returns = Type.getReturnType(m.desc);
@@ -110,6 +114,59 @@ final class MethodWeaver {
     }
 
     m.maxLocals = opSlot + 2;
+    m.maxStack += EXTRA_STACK;
+  }
+
+  /**
+   * Replaces each call to {@code variant.replacedCall()} with the hook, which takes the call's
+   * arguments (already on the stack) and then the variant's loads, and makes the call itself.
+   * Nothing else in the method changes: no new local, frame or handler.
+   */
+  private void replaceCall(MethodNode m) {
+    boolean isStatic = (m.access & Opcodes.ACC_STATIC) != 0;
+    Type[] args = Type.getArgumentTypes(m.desc);
+    String call = variant.replacedCall();
+    int paren = call.indexOf('(');
+    String callOwner = call.substring(0, call.lastIndexOf('.', paren));
+    String callName = call.substring(call.lastIndexOf('.', paren) + 1, paren);
+    String callDesc = call.substring(paren);
+    Type[] callArgs = Type.getArgumentTypes(callDesc);
+    Type[] hookParams = enter.parameters();
+    if (hookParams.length != callArgs.length + variant.enterLoads().size()
+        || !enter.returns().equals(Type.getReturnType(callDesc))) {
+      throw new WeaveException(enter.name() + enter.descriptor() + " does not take " + call
+          + "'s arguments and " + variant.enterLoads().size() + " values, returning the same");
+    }
+    for (int i = 0; i < callArgs.length; i++) {
+      if (!callArgs[i].equals(hookParams[i])) {
+        throw new WeaveException(enter.name() + " parameter " + i + " is " + hookParams[i]
+            + ", the call passes " + callArgs[i]);
+      }
+    }
+    for (int i = 0; i < variant.enterLoads().size(); i++) {
+      Type actual = typeOf(variant.enterLoads().get(i), i, args, Type.VOID_TYPE, isStatic, false);
+      if (!fits(actual, hookParams[callArgs.length + i])) {
+        throw new WeaveException(enter.name() + " parameter " + (callArgs.length + i) + " is "
+            + hookParams[callArgs.length + i] + ", the woven value is " + actual);
+      }
+    }
+    int replaced = 0;
+    for (AbstractInsnNode insn : m.instructions.toArray()) {
+      if (insn instanceof MethodInsnNode c && c.getOpcode() == Opcodes.INVOKESTATIC
+          && c.owner.equals(callOwner) && c.name.equals(callName) && c.desc.equals(callDesc)) {
+        InsnList extra = new InsnList();
+        for (Load load : variant.enterLoads()) {
+          extra.add(load(load, args, isStatic, false));
+        }
+        extra.add(call(enter));
+        m.instructions.insertBefore(c, extra);
+        m.instructions.remove(c);
+        replaced++;
+      }
+    }
+    if (replaced == 0) {
+      throw new WeaveException(m.name + m.desc + " has no call to " + call);
+    }
     m.maxStack += EXTRA_STACK;
   }
 

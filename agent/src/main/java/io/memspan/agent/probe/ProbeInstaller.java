@@ -90,7 +90,7 @@ public final class ProbeInstaller {
     Map<ProbeSpec.Variant, HookMethod[]> resolved = new IdentityHashMap<>();
     for (ProbeSpec.Variant v : spec.variants()) {
       resolved.put(v, new HookMethod[] {HookMethod.resolve(v.hooks(), v.enter(), loader),
-          HookMethod.resolve(v.hooks(), v.exit(), loader)});
+          v.exit() == null ? null : HookMethod.resolve(v.hooks(), v.exit(), loader)});
     }
     return new ClassWeaver(spec, resolved);
   }

@@ -22,6 +22,9 @@ public final class Probes {
   static final String HASH_HOOKS = "io.memspan.agent.boot.HashHooks";
   static final String BUFFER_HOOKS = "io.memspan.agent.boot.BufferHooks";
 
+  /** The growth copy of byte-array buffers: {@code Arrays.copyOf(byte[], int)}. */
+  static final String ARRAYS_COPY_OF_BYTES = "java/util/Arrays.copyOf([BI)[B";
+
   /** The bootstrap classes the woven JDK code calls, besides MemspanHooks and HookSink. */
   public static final List<String> HOOK_CLASSES = List.of(LIST_HOOKS, HASH_HOOKS, BUFFER_HOOKS);
 
@@ -71,13 +74,13 @@ public final class Probes {
             instance("rehash", "()")
                 .enter(HASH_HOOKS, "hashtableEnter", self(), field("table"), field("count"))
                 .exit("exit", field("table"))),
-        // JDK 17 grows through an instance method; JDK 21+ through private static methods that
-        // take the array and coder (no `this`): whichever exist are woven.
+        // JDK 17 grows inside an instance method called on every append: only its growth copy
+        // is replaced. JDK 21+ grows through private static methods that take the array and
+        // coder (no `this`), called only to grow. Whichever exist are woven.
         of("StringBuilder", "java.lang.AbstractStringBuilder",
             instance("ensureCapacityInternal", "(I)")
-                .enter(BUFFER_HOOKS, "stringBuilderEnter",
-                    self(), field("value"), field("coder"), field("count"), arg(0))
-                .exit("stringBuilderExit", field("value"), field("coder")),
+                .replacingCall(ARRAYS_COPY_OF_BYTES, BUFFER_HOOKS, "stringBuilderCopy",
+                    self(), field("coder"), field("count")),
             ofStatic("ensureCapacitySameCoder", "([BBI)")
                 .enter(BUFFER_HOOKS, "stringBuilderSameCoderEnter", arg(0), arg(1), arg(2))
                 .exit("stringBuilderStaticExit", returned(), arg(1)),
@@ -86,10 +89,10 @@ public final class Probes {
                     arg(0), arg(1), arg(2), arg(3), arg(4))
                 .exit("stringBuilderStaticExit", returned(), arg(4))),
         of("ByteArrayOutputStream", "java.io.ByteArrayOutputStream",
+            // called on every write: only its growth copy is replaced
             instance("ensureCapacity", "(I)")
-                .enter(BUFFER_HOOKS, "byteArrayOutputStreamEnter",
-                    self(), field("buf"), field("count"), arg(0))
-                .exit("byteArrayOutputStreamExit", field("buf"))),
+                .replacingCall(ARRAYS_COPY_OF_BYTES, BUFFER_HOOKS, "byteArrayOutputStreamCopy",
+                    self(), field("count"))),
         of("ByteBuffer.allocateDirect", "java.nio.ByteBuffer",
             ofStatic("allocateDirect", "(I)")
                 .enter(BUFFER_HOOKS, "allocateDirectEnter", arg(0))

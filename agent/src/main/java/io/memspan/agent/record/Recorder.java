@@ -22,6 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Recorder implements HookSink {
 
+  /** At most one stack walk per thread per this for ops that are not exported (500/s). */
+  static final long SITE_WALK_SPACING_NANOS = 2_000_000L;
+
   /** Shared placeholder for threads that must not record: busy forever. */
   private static final ThreadState NOT_RECORDED = notRecorded();
 
@@ -170,7 +173,15 @@ public final class Recorder implements HookSink {
     } else {
       CallSite site = t.cachedSite(kind, structureId);
       if (site == null) {
-        site = CallSites.current();
+        // A stack walk costs 10-20 us: for ops not exported it only feeds the advice, so a
+        // thread that makes many large short-lived structures walks at most once per spacing
+        // and the others are left out of the advice (a sample of structures, counted).
+        if (endNanos - t.lastSiteWalkNanos >= SITE_WALK_SPACING_NANOS) {
+          site = CallSites.current();
+          t.lastSiteWalkNanos = endNanos;
+        } else {
+          site = CallSite.NOT_SAMPLED;
+        }
         t.cacheSite(kind, structureId, site);
       }
       r.callSite = site;

@@ -60,6 +60,9 @@ final class ThreadState {
     return nextId++;
   }
 
+  /** When this thread last walked its stack for an op that is not exported. */
+  long lastSiteWalkNanos = Long.MIN_VALUE / 2;
+
   CallSite cachedSite(int kind, int structureId) {
     int i = structureId & (SITE_CACHE - 1);
     CallSite s = sites[i];

@@ -54,6 +54,15 @@ class ProbeWeavingTest {
       for (ProbeSpec.Variant v : r.woven()) {
         MethodNode m = method(r.bytes(), v);
         List<String> calls = hookCalls(m);
+        if (v.replacesCall()) {
+          // the growth copy goes to the hook, which copies; nothing else in the method changes
+          assertEquals(List.of(v.enter()), calls, spec.name());
+          assertFalse(hasCall(m, v.replacedCall()), spec.name() + " still calls "
+              + v.replacedCall());
+          assertEquals(original(spec.typeName(), v).tryCatchBlocks.size(),
+              m.tryCatchBlocks.size(), spec.name());
+          continue;
+        }
         int returns = count(m, Opcodes.IRETURN, Opcodes.RETURN);
         // enter once; exit before every return and once in the catch-all handler
         assertEquals(v.enter(), calls.get(0), spec.name());
@@ -167,6 +176,20 @@ class ProbeWeavingTest {
     return c.methods.stream()
         .filter(m -> v.matches(m.name, m.desc, (m.access & Opcodes.ACC_STATIC) != 0))
         .findFirst().orElseThrow();
+  }
+
+  private static MethodNode original(String typeName, ProbeSpec.Variant v) throws IOException {
+    return method(classFile(typeName), v);
+  }
+
+  private static boolean hasCall(MethodNode m, String call) {
+    for (AbstractInsnNode insn : m.instructions) {
+      if (insn instanceof MethodInsnNode c
+          && call.equals(c.owner + "." + c.name + c.desc)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static List<String> hookCalls(MethodNode m) {
