@@ -2,11 +2,11 @@ package io.memspan.agent.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.memspan.bpf.BpfRequirement;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** What the kernel says about a thread after it lowered itself, read from /proc like a user would. */
@@ -48,7 +48,7 @@ class BackgroundPriorityTest {
 
   @Test
   void afterTheGracePeriodTheThreadIsBackAtNormalPriority() throws Exception {
-    Assumptions.assumeTrue(isRoot(), "raising a thread's priority needs CAP_SYS_NICE (root)");
+    BpfRequirement.assumeThat(isRoot(), "raising a thread's priority needs CAP_SYS_NICE (root)");
     Sched normal = Sched.ofCurrentThread();
     AtomicReference<Object[]> seen = new AtomicReference<>();
     Thread compile = new Thread(() -> {
