@@ -3,7 +3,6 @@ package io.memspan.agent.probe;
 import java.io.PrintStream;
 import java.lang.instrument.Instrumentation;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
@@ -14,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Weaves the probes into the JDK with plain ASM: JDK classes not loaded yet are woven as they
- * load, those already loaded are retransformed, all at once. The woven code calls the bootstrap hooks, so {@code java.base}
- * is given a read edge to the hooks' (bootstrap, unnamed) module first. A probe whose method does
+ * load, those already loaded are retransformed, all at once. The woven code calls the bootstrap
+ * hooks, so {@code java.base} is given a read edge to the hooks' (bootstrap, unnamed) module first. A probe whose method does
  * not exist on this JDK, or that cannot be woven, is skipped with one line (when its class is
  * woven); the others still go in.
  */
@@ -68,12 +67,9 @@ public final class ProbeInstaller {
     List<String> installed = new ArrayList<>();
     for (Map.Entry<String, ProbeSpec> e : byClass.entrySet()) {
       GrowthTransformer.Outcome outcome = transformer.outcome(e.getKey());
-      boolean refusedHere = false;
-      for (Class<?> c : refused) {
-        refusedHere |= c.getName().equals(e.getValue().typeName());
-      }
-      // not loaded yet (null): it will be woven when it loads
-      if (!refusedHere && (outcome == null || outcome == GrowthTransformer.Outcome.WOVEN)) {
+      // a refused class has left `weavers`; not loaded yet (null): woven when it loads
+      if (weavers.containsKey(e.getKey())
+          && (outcome == null || outcome == GrowthTransformer.Outcome.WOVEN)) {
         installed.add(e.getValue().name());
       }
     }
