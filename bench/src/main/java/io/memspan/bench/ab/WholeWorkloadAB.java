@@ -5,80 +5,205 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * Whole workloads built from libraries nobody here wrote ({@link JsonOrders}: Jackson;
- * {@link SqlOrders}: H2), each run in a fresh child JVM without the agent and with it, A/B
- * interleaved in one session: every round runs every workload in every mode, the mode order
- * reversing each round, so load drifts on a shared machine hit the modes alike. Reports the
- * median wall time per mode, its ratio to no agent, and whether every run printed the same
- * checksum (the agent must never change a result).
+ * {@link SqlOrders}: H2), each in fresh child JVMs without the agent and with it, A/B in one
+ * session. Every round runs every workload in every configuration twice, in a random order and
+ * its mirror ({@link RoundSchedule}), so drift hits all configurations alike; each child runs its
+ * workload once cold, then warm-up and steady iterations ({@link WorkloadRunner}). Per round and
+ * figure ({@link Measure}: whole process, first run, steady run; wall and CPU) a configuration's
+ * ratio to no agent is paired within the round, and the report gives the median ratio with a 95 %
+ * bootstrap interval over rounds and what that interval allows one to claim ({@link Verdict}).
+ * Every run's checksum must match: the agent must never change a result.
  *
  * <p>Modes: the agent at its defaults with {@code kernel=off} (no kernel source: the probes,
  * recorder and start-up alone), {@code kernel=rusage} (what {@code kernel=auto} picks without
- * eBPF), and, when running as root, {@code kernel=bcc} (auto here) reported separately.
- *
- * <p>{@code java -cp bench/target/memspan-bench.jar io.memspan.bench.ab.WholeWorkloadAB
- * agent/target/memspan-agent.jar [rounds] [size]}
+ * eBPF), and, when running as root, {@code kernel=bcc} (auto here), each its own row.
  */
-public final class WholeWorkloadAB {
-  private static final List<Class<?>> WORKLOADS = List.of(JsonOrders.class, SqlOrders.class);
+@Command(name = "WholeWorkloadAB", mixinStandardHelpOptions = true, sortOptions = false,
+    description = "A/B of whole workloads with and without the memspan agent, with paired "
+        + "ratios, bootstrap intervals and verdicts against the 1 %% goal.")
+public final class WholeWorkloadAB implements Callable<Integer> {
+  private static final List<String> WORKLOADS =
+      List.of(JsonOrders.class.getSimpleName(), SqlOrders.class.getSimpleName());
 
-  private WholeWorkloadAB() {}
+  @Spec
+  CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) throws Exception {
-    Path agent = AgentModes.agentJar(args.length > 0 ? args[0] : "agent/target/memspan-agent.jar");
-    int rounds = args.length > 1 ? Workloads.positive(args[1], "rounds") : 5;
-    // One size for both (orders for JsonOrders, order rows for SqlOrders); default: theirs.
-    List<String> size = args.length > 2
-        ? List.of(String.valueOf(Workloads.positive(args[2], "size"))) : List.of();
-    // off: the agent's own cost with no kernel source at all; rusage: what auto picks without
-    // eBPF; bcc: what auto picks here (root), reported separately as the issue asks.
-    List<String> kernels = isRoot() ? List.of("off", "rusage", "bcc") : List.of("off", "rusage");
-    Map<String, List<String>> modes = AgentModes.kernelModes(agent, "", kernels);
+  @Parameters(index = "0", arity = "0..1", defaultValue = "agent/target/memspan-agent.jar",
+      description = "the agent jar under test (default: ${DEFAULT-VALUE})")
+  String agentJar;
 
-    String loadBefore = loadAverage();
-    Map<String, Map<String, Runs>> results = new LinkedHashMap<>();
-    for (int round = 0; round < rounds; round++) {
-      List<Map.Entry<String, List<String>>> order = new ArrayList<>(modes.entrySet());
-      if (round % 2 == 1) {
-        Collections.reverse(order);
+  @Parameters(index = "1", arity = "0..1", defaultValue = "10",
+      description = "rounds (default: ${DEFAULT-VALUE})")
+  int rounds;
+
+  @Parameters(index = "2", arity = "0..1", defaultValue = "default",
+      description = "orders (JsonOrders) and order rows (SqlOrders), or 'default' for theirs")
+  String size;
+
+  @Option(names = "--warmups", defaultValue = "1",
+      description = "runs after the cold one that are not reported (default: ${DEFAULT-VALUE})")
+  int warmups;
+
+  @Option(names = "--steady", defaultValue = "3",
+      description = "runs after those whose median is the steady figure (default: ${DEFAULT-VALUE})")
+  int steady;
+
+  @Option(names = "--kernels", split = ",",
+      description = "agent kernel modes to compare (default: off,rusage, plus bcc as root)")
+  List<String> kernels;
+
+  @Option(names = "--minutes", defaultValue = "0",
+      description = "start no round that would end after this many minutes (0: no limit)")
+  double minutes;
+
+  @Option(names = "--seed", defaultValue = "20261121",
+      description = "seed of the run order (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--raw", description = "where the raw runs go (default: a new file in the temp dir)")
+  Path raw;
+
+  @Option(names = "--analyze", paramLabel = "FILE",
+      description = "report a saved session's raw runs instead of running")
+  Path analyze;
+
+  public static void main(String[] args) {
+    System.exit(new CommandLine(new WholeWorkloadAB())
+        .setExecutionExceptionHandler((e, cl, parsed) -> {
+          if (!(e instanceof IllegalArgumentException)) {
+            throw e;
+          }
+          cl.getErr().println(e.getMessage()); // bad input: the message names it
+          return 2;
+        })
+        .execute(args));
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    if (analyze != null) {
+      report(RawRuns.read(analyze));
+      return 0;
+    }
+    if (rounds < 1 || warmups < 0 || steady < 0 || minutes < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "rounds must be at least 1, --warmups, --steady and --minutes 0 or more");
+    }
+    String sizeArg = size.equals("default") ? size : String.valueOf(Workloads.positive(size, "size"));
+    Path agent = AgentModes.agentJar(agentJar);
+    List<String> kernelModes = kernels != null ? kernels
+        : isRoot() ? List.of("off", "rusage", "bcc") : List.of("off", "rusage");
+    Map<String, List<String>> modes = AgentModes.kernelModes(agent, "", kernelModes);
+    Path file = raw != null ? raw : Files.createTempFile("memspan-ab-", ".tsv");
+
+    Map<String, String> header = new LinkedHashMap<>();
+    header.put(RawRuns.WORKLOADS, String.join("|", WORKLOADS));
+    header.put(RawRuns.MODES, String.join("|", modes.keySet()));
+    header.put("started", Instant.now().toString());
+    header.put("jdk", System.getProperty("java.version"));
+    header.put("cores", String.valueOf(Runtime.getRuntime().availableProcessors()));
+    header.put("size", sizeArg);
+    header.put("warmups", String.valueOf(warmups));
+    header.put("steady", String.valueOf(steady));
+    header.put("seed", String.valueOf(seed));
+    header.put("agent", agent.toString());
+    RawRuns.create(file, header);
+    System.err.println("raw runs: " + file);
+
+    List<Cell> cells = new ArrayList<>();
+    for (String w : WORKLOADS) {
+      modes.forEach((name, args) -> cells.add(new Cell(w, name, args)));
+    }
+    RoundSchedule<Cell> schedule = new RoundSchedule<>(cells, seed);
+    ReapedChildrenCpu.nanos(); // binds libc before the first child is timed
+    long start = System.nanoTime();
+    for (int round = 1; round <= rounds; round++) {
+      long roundStart = System.nanoTime();
+      List<Cell> order = schedule.nextRound();
+      for (int slot = 0; slot < order.size(); slot++) {
+        Cell c = order.get(slot);
+        ChildRun run = runChild(round, slot, c, sizeArg);
+        RawRuns.append(file, run);
+        System.err.printf(Locale.ROOT, "round %d slot %d: %s, %s: %.2f s wall, %.2f s CPU,"
+                + " first run %.0f ms (load %.2f)%n", round, slot, c.workload, c.mode,
+            run.processWallNanos() / 1e9, run.processCpuNanos() / 1e9,
+            run.cold().wallNanos() / 1e6, run.load1());
       }
-      for (Class<?> workload : WORKLOADS) {
-        for (Map.Entry<String, List<String>> mode : order) {
-          ChildRun run = ChildRun.of(workload, mode.getValue(), size);
-          results.computeIfAbsent(workload.getSimpleName(), k -> new LinkedHashMap<>())
-              .computeIfAbsent(mode.getKey(), k -> new Runs()).add(run);
-          System.err.printf(Locale.ROOT, "round %d: %s, %s: %.2f s (workload %.0f ms)%n",
-              round + 1, workload.getSimpleName(), mode.getKey(), run.wallSeconds, run.workloadMillis);
-        }
+      long now = System.nanoTime();
+      if (minutes > 0 && (now - start) + (now - roundStart) > minutes * 60e9) {
+        System.err.printf(Locale.ROOT, "stopping after %d rounds: the next would pass %.0f min%n",
+            round, minutes);
+        break;
       }
     }
-
-    System.out.println("load average before: " + loadBefore + "; after: " + loadAverage()
-        + "; " + Runtime.getRuntime().availableProcessors() + " cores; " + rounds + " rounds; "
-        + "size " + (size.isEmpty() ? "default" : size.get(0)) + "; "
-        + "JDK " + Runtime.version().feature());
+    report(RawRuns.read(file));
     System.out.println();
-    System.out.println("| workload | mode | median wall s | median workload ms | wall vs no agent "
-        + "| workload vs no agent | same checksum |");
-    System.out.println("| --- | --- | ---: | ---: | ---: | ---: | --- |");
-    for (Map.Entry<String, Map<String, Runs>> w : results.entrySet()) {
-      Runs base = w.getValue().get(AgentModes.NO_AGENT);
-      for (Map.Entry<String, Runs> m : w.getValue().entrySet()) {
-        Runs r = m.getValue();
-        System.out.println(String.format(Locale.ROOT, "| %s | %s | %.2f | %.0f | %+.1f %% | %+.1f %% | %s |",
-            w.getKey(), m.getKey(), r.medianWall(), r.medianWorkload(),
-            100 * (r.medianWall() / base.medianWall() - 1),
-            100 * (r.medianWorkload() / base.medianWorkload() - 1),
-            r.checksums().equals(base.checksums().subList(0, 1)) ? "yes" : "NO " + r.checksums()));
+    System.out.println("raw runs: " + file + " (report again: --analyze " + file + ")");
+    return 0;
+  }
+
+  private static void report(RawRuns.Session session) {
+    Map<String, String> h = session.header();
+    List<ChildRun> runs = session.runs();
+    double loadMin = runs.stream().mapToDouble(ChildRun::load1).min().orElse(Double.NaN);
+    double loadMax = runs.stream().mapToDouble(ChildRun::load1).max().orElse(Double.NaN);
+    long rounds = runs.stream().mapToInt(ChildRun::round).distinct().count();
+    System.out.printf(Locale.ROOT, "started %s; JDK %s; %s cores; %d rounds of %d runs; size %s;"
+            + " per child 1 cold + %s warm-up + %s steady runs; order seed %s;"
+            + " 1-min load average at child start %.2f–%.2f%n%n",
+        h.get("started"), h.get("jdk"), h.get("cores"), rounds,
+        rounds == 0 ? 0 : runs.size() / rounds, h.get("size"), h.get("warmups"), h.get("steady"),
+        h.get("seed"), loadMin, loadMax);
+    System.out.print(new AbReport(runs, session.workloads(), session.modes()).markdown());
+  }
+
+  private ChildRun runChild(int round, int slot, Cell cell, String size) throws Exception {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(AgentModes.baseJvmArgs());
+    cmd.addAll(cell.agentArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        WorkloadRunner.class.getName(), cell.workload, size, String.valueOf(warmups),
+        String.valueOf(steady)));
+    Path err = Files.createTempFile("memspan-ab-", ".stderr");
+    try {
+      double load1 = loadAverage1();
+      long cpu0 = ReapedChildrenCpu.nanos();
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int exit = p.waitFor();
+      long wall = System.nanoTime() - t0;
+      long cpu = ReapedChildrenCpu.nanos() - cpu0;
+      List<IterationLine> its = new ArrayList<>();
+      for (String line : out.split("\n")) {
+        IterationLine it = IterationLine.parse(line);
+        if (it != null) {
+          its.add(it);
+        }
       }
+      if (exit != 0 || its.isEmpty()) {
+        throw new IllegalStateException(cell.workload + " exited " + exit + " with "
+            + cell.agentArgs + "\nstdout:\n" + out + "\nstderr:\n" + Files.readString(err));
+      }
+      return new ChildRun(round, slot, cell.workload, cell.mode, wall, cpu, load1, its);
+    } finally {
+      Files.deleteIfExists(err);
     }
   }
 
@@ -91,84 +216,10 @@ public final class WholeWorkloadAB {
     return false;
   }
 
-  private static String loadAverage() throws IOException {
-    String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-    return f[0] + " " + f[1] + " " + f[2];
+  private static double loadAverage1() throws IOException {
+    return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+")[0]);
   }
 
-  /** Every run of one workload in one mode. */
-  private static final class Runs {
-    private final List<ChildRun> runs = new ArrayList<>();
-
-    void add(ChildRun r) {
-      runs.add(r);
-    }
-
-    double medianWall() {
-      return median(runs.stream().mapToDouble(r -> r.wallSeconds).sorted().toArray());
-    }
-
-    double medianWorkload() {
-      return median(runs.stream().mapToDouble(r -> r.workloadMillis).sorted().toArray());
-    }
-
-    List<String> checksums() {
-      return runs.stream().map(r -> r.checksum).distinct().toList();
-    }
-
-    private static double median(double[] sorted) {
-      int n = sorted.length;
-      return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-  }
-
-  /** One child JVM running one workload main on this class path; fails loudly if it fails. */
-  private static final class ChildRun {
-    final double wallSeconds;
-    final double workloadMillis;
-    final String checksum;
-
-    private ChildRun(double wallSeconds, double workloadMillis, String checksum) {
-      this.wallSeconds = wallSeconds;
-      this.workloadMillis = workloadMillis;
-      this.checksum = checksum;
-    }
-
-    static ChildRun of(Class<?> workload, List<String> agentArgs, List<String> size)
-        throws Exception {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.addAll(AgentModes.baseJvmArgs());
-      cmd.addAll(agentArgs);
-      cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), workload.getName()));
-      cmd.addAll(size);
-      Path err = Files.createTempFile("memspan-ab-", ".stderr");
-      try {
-        long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        int exit = p.waitFor();
-        double wall = (System.nanoTime() - t0) / 1e9;
-        String checksum = field(out, Workloads.CHECKSUM);
-        String elapsed = field(out, Workloads.ELAPSED);
-        if (exit != 0 || checksum == null || elapsed == null) {
-          throw new IllegalStateException(workload.getSimpleName() + " exited " + exit + " with "
-              + agentArgs + "\nstdout:\n" + out + "\nstderr:\n" + Files.readString(err));
-        }
-        return new ChildRun(wall, Double.parseDouble(elapsed), checksum);
-      } finally {
-        Files.deleteIfExists(err);
-      }
-    }
-
-    private static String field(String out, String label) {
-      for (String line : out.split("\n")) {
-        int at = line.indexOf(label);
-        if (at >= 0) {
-          return line.substring(at + label.length()).trim();
-        }
-      }
-      return null;
-    }
-  }
+  /** One workload in one configuration. */
+  private record Cell(String workload, String mode, List<String> agentArgs) {}
 }

@@ -1,0 +1,78 @@
+package io.memspan.bench.ab;
+
+import java.util.Map;
+
+/**
+ * The child JVM's main in the whole-workload A/B: runs one workload once cold, then
+ * {@code warmups} more times unreported as steady state, then {@code steady} times, and prints one
+ * {@link IterationLine} per run. Every run must return the same checksum (the child fails
+ * otherwise); the runner compares it across configurations.
+ *
+ * <p>Process CPU comes from {@code /proc/self/stat} (through {@link ProcessHandle}), so it has the
+ * kernel's USER_HZ resolution (10 ms here): small against a run's seconds of CPU, and it is the same
+ * quantization for every configuration.
+ *
+ * <p>usage: WorkloadRunner JsonOrders|SqlOrders size|default warmups steady
+ */
+public final class WorkloadRunner {
+  /** A workload: its size in, its checksum out. */
+  interface Workload {
+    long run(int size) throws Exception;
+  }
+
+  static final Map<String, Workload> WORKLOADS = Map.of(
+      JsonOrders.class.getSimpleName(), JsonOrders::run,
+      SqlOrders.class.getSimpleName(), SqlOrders::run);
+  static final Map<String, Integer> DEFAULT_SIZES = Map.of(
+      JsonOrders.class.getSimpleName(), JsonOrders.DEFAULT_ORDERS,
+      SqlOrders.class.getSimpleName(), SqlOrders.DEFAULT_ROWS);
+
+  private WorkloadRunner() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length != 4 || !WORKLOADS.containsKey(args[0])) {
+      throw new IllegalArgumentException("usage: WorkloadRunner " + String.join("|",
+          WORKLOADS.keySet()) + " size|default warmups steady; got " + String.join(" ", args));
+    }
+    Workload workload = WORKLOADS.get(args[0]);
+    int size = args[1].equals("default") ? DEFAULT_SIZES.get(args[0])
+        : Workloads.positive(args[1], "size");
+    int warmups = nonNegative(args[2], "warmups");
+    int steady = nonNegative(args[3], "steady");
+    String first = null;
+    for (int i = 0; i < 1 + warmups + steady; i++) {
+      String phase = i == 0 ? IterationLine.COLD
+          : i <= warmups ? IterationLine.WARMUP : IterationLine.STEADY;
+      long cpu0 = processCpuNanos();
+      long t0 = System.nanoTime();
+      long checksum = workload.run(size);
+      long wall = System.nanoTime() - t0;
+      long cpu = processCpuNanos() - cpu0;
+      String sum = Long.toHexString(checksum);
+      if (first != null && !first.equals(sum)) {
+        throw new IllegalStateException(args[0] + " run " + (i + 1) + " returned checksum " + sum
+            + ", the first run " + first);
+      }
+      first = sum;
+      System.out.println(new IterationLine(phase, wall, cpu, sum).format());
+    }
+  }
+
+  private static long processCpuNanos() {
+    return ProcessHandle.current().info().totalCpuDuration()
+        .orElseThrow(() -> new IllegalStateException("no process CPU time on this platform"))
+        .toNanos();
+  }
+
+  private static int nonNegative(String arg, String what) {
+    try {
+      int n = Integer.parseInt(arg);
+      if (n >= 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // falls through to the error naming the argument
+    }
+    throw new IllegalArgumentException(what + " must be 0 or more, got '" + arg + "'");
+  }
+}
