@@ -14,11 +14,13 @@ public final class BufferHooks {
    * JDK 17: the growth copy in {@code AbstractStringBuilder.ensureCapacityInternal(int)}, that
    * is {@code value = Arrays.copyOf(value, newCapacity(min) << coder)}: the op is the copy. The
    * method itself runs on every append and is left as it is. The old array is passed as
-   * {@code aux}, the new one as the result, so bytes are exact whatever the coder.
+   * {@code aux}, the new one as the result, so bytes are exact whatever the coder. The builder
+   * is known by its class only (see {@code Load.SelfClass}); the recorder links its successive
+   * growths by their arrays.
    */
-  public static byte[] stringBuilderCopy(byte[] value, int newLength, Object self, int coder,
+  public static byte[] stringBuilderCopy(byte[] value, int newLength, Class<?> type, int coder,
       int count) {
-    long opId = growthBegins(Kinds.STRING_BUILDER, self, value, newLength, coder, count);
+    long opId = copyBegins(Kinds.STRING_BUILDER, type, value, newLength, coder, count);
     byte[] copy = null;
     try {
       copy = Arrays.copyOf(value, newLength);
@@ -34,9 +36,9 @@ public final class BufferHooks {
    * The growth copy in {@code ByteArrayOutputStream.ensureCapacity(int)} (called on every write):
    * {@code buf = Arrays.copyOf(buf, newLength)}.
    */
-  public static byte[] byteArrayOutputStreamCopy(byte[] buf, int newLength, Object self,
+  public static byte[] byteArrayOutputStreamCopy(byte[] buf, int newLength, Class<?> type,
       int count) {
-    long opId = growthBegins(Kinds.BYTE_ARRAY_OUTPUT_STREAM, self, buf, newLength, 0, count);
+    long opId = copyBegins(Kinds.BYTE_ARRAY_OUTPUT_STREAM, type, buf, newLength, 0, count);
     byte[] copy = null;
     try {
       copy = Arrays.copyOf(buf, newLength);
@@ -49,13 +51,13 @@ public final class BufferHooks {
   }
 
   /** Begins a copy-growth op if its new capacity reaches the threshold; never throws. */
-  private static long growthBegins(int kind, Object self, byte[] old, int newLength, int coder,
+  private static long copyBegins(int kind, Class<?> type, byte[] old, int newLength, int coder,
       int count) {
     try {
       if ((newLength >> coder) < MemspanHooks.threshold) {
         return 0L;
       }
-      return MemspanHooks.begin(kind, self, old, old.length >> coder, count);
+      return MemspanHooks.beginCopy(kind, type, old, old.length >> coder, count);
     } catch (Throwable t) {
       return 0L; // never into the JDK method
     }
@@ -76,7 +78,7 @@ public final class BufferHooks {
       if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
         return 0L;
       }
-      return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, old);
+      return MemspanHooks.beginCopy(Kinds.STRING_BUILDER, null, value, old, old);
     } catch (Throwable t) {
       return 0L; // never into the JDK method
     }
@@ -98,7 +100,7 @@ public final class BufferHooks {
       if ((coder == newCoder && grown == old) || grown < MemspanHooks.threshold) {
         return 0L;
       }
-      return MemspanHooks.begin(Kinds.STRING_BUILDER, null, value, old, count);
+      return MemspanHooks.beginCopy(Kinds.STRING_BUILDER, null, value, old, count);
     } catch (Throwable t) {
       return 0L; // never into the JDK method
     }

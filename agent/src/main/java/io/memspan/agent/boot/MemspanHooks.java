@@ -40,6 +40,20 @@ public final class MemspanHooks {
     }
   }
 
+  /** An op that copies {@code oldArray} into a larger one, for a structure known by type only. */
+  public static long beginCopy(int kind, Class<?> type, Object oldArray, long capacityBefore,
+      long size) {
+    HookSink s = sink;
+    if (s == null) {
+      return 0L;
+    }
+    try {
+      return s.beginCopy(kind, type, oldArray, capacityBefore, size);
+    } catch (Throwable t) {
+      return 0L;
+    }
+  }
+
   public static void end(long opId, Object result, long capacityAfter) {
     HookSink s = sink;
     if (s == null || opId == 0L) {

@@ -194,6 +194,10 @@ final class MethodWeaver {
     InsnList out = new InsnList();
     if (load instanceof Load.Self) {
       out.add(new VarInsnNode(Opcodes.ALOAD, 0));
+    } else if (load instanceof Load.SelfClass) {
+      out.add(new VarInsnNode(Opcodes.ALOAD, 0));
+      out.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/Object", "getClass",
+          "()Ljava/lang/Class;", false));
     } else if (load instanceof Load.Field f) {
       out.add(new VarInsnNode(Opcodes.ALOAD, 0));
       out.add(new FieldInsnNode(Opcodes.GETFIELD, owner, f.name(),
@@ -314,6 +318,12 @@ final class MethodWeaver {
         throw new WeaveException("a static method has no this");
       }
       return Type.getObjectType(owner);
+    }
+    if (load instanceof Load.SelfClass) {
+      if (isStatic) {
+        throw new WeaveException("a static method has no this");
+      }
+      return Type.getType(Class.class);
     }
     if (load instanceof Load.Field f) {
       String d = fieldDescriptors.get(f.name());

@@ -4,6 +4,7 @@ import static io.memspan.agent.probe.Load.arg;
 import static io.memspan.agent.probe.Load.field;
 import static io.memspan.agent.probe.Load.returned;
 import static io.memspan.agent.probe.Load.self;
+import static io.memspan.agent.probe.Load.selfClass;
 import static io.memspan.agent.probe.ProbeSpec.instance;
 import static io.memspan.agent.probe.ProbeSpec.of;
 import static io.memspan.agent.probe.ProbeSpec.ofStatic;
@@ -80,7 +81,7 @@ public final class Probes {
         of("StringBuilder", "java.lang.AbstractStringBuilder",
             instance("ensureCapacityInternal", "(I)")
                 .replacingCall(ARRAYS_COPY_OF_BYTES, BUFFER_HOOKS, "stringBuilderCopy",
-                    self(), field("coder"), field("count")),
+                    selfClass(), field("coder"), field("count")),
             ofStatic("ensureCapacitySameCoder", "([BBI)")
                 .enter(BUFFER_HOOKS, "stringBuilderSameCoderEnter", arg(0), arg(1), arg(2))
                 .exit("stringBuilderStaticExit", returned(), arg(1)),
@@ -92,7 +93,7 @@ public final class Probes {
             // called on every write: only its growth copy is replaced
             instance("ensureCapacity", "(I)")
                 .replacingCall(ARRAYS_COPY_OF_BYTES, BUFFER_HOOKS, "byteArrayOutputStreamCopy",
-                    self(), field("count"))),
+                    selfClass(), field("count"))),
         of("ByteBuffer.allocateDirect", "java.nio.ByteBuffer",
             ofStatic("allocateDirect", "(I)")
                 .enter(BUFFER_HOOKS, "allocateDirectEnter", arg(0))

@@ -77,6 +77,17 @@ public final class Recorder implements HookSink {
 
   @Override
   public long begin(int kind, Object structure, Object aux, long capacityBefore, long size) {
+    return arm(kind, structure, false, null, aux, capacityBefore, size);
+  }
+
+  @Override
+  public long beginCopy(int kind, Class<?> type, Object oldArray, long capacityBefore,
+      long size) {
+    return arm(kind, null, true, type, oldArray, capacityBefore, size);
+  }
+
+  private long arm(int kind, Object structure, boolean copy, Class<?> type, Object aux,
+      long capacityBefore, long size) {
     ThreadState t = current();
     if (t.busy) {
       return 0L;
@@ -90,6 +101,8 @@ public final class Recorder implements HookSink {
       t.opId = id;
       t.kind = kind;
       t.structure = structure;
+      t.copy = copy;
+      t.type = type;
       t.aux = aux;
       t.capacityBefore = capacityBefore;
       t.size = size;
@@ -117,31 +130,27 @@ public final class Recorder implements HookSink {
     } finally {
       t.opId = 0L;
       t.structure = null;
+      t.type = null;
       t.aux = null;
       t.busy = false;
     }
   }
 
   private void finish(ThreadState t, Object result, long capacityAfter, long endNanos) {
-    OpRecord r = t.ring.claim();
-    if (r == null) {
-      return; // poller behind: counted in the ring
-    }
     int kind = t.kind;
-    Object structure = t.structure != null ? t.structure : result;
     int structureId;
     String type;
-    if (kind == Kinds.STRING_BUILDER && t.structure == null) {
-      // JDK 25: successive growths of one builder hand each other their array
-      int oldHash = System.identityHashCode(t.aux);
-      structureId = oldHash == t.lastBuilderArrayHash && t.lastBuilderId != 0
-          ? t.lastBuilderId : oldHash;
-      t.lastBuilderArrayHash = System.identityHashCode(result);
-      t.lastBuilderId = structureId;
-      type = Kinds.info(kind).typeName();
+    if (t.copy) {
+      structureId = t.copyChains.follow(t.aux, result);
+      type = t.type != null ? t.type.getName() : Kinds.info(kind).typeName();
     } else {
+      Object structure = t.structure != null ? t.structure : result;
       structureId = structure == null ? 0 : System.identityHashCode(structure);
       type = structure == null ? Kinds.info(kind).typeName() : structure.getClass().getName();
+    }
+    OpRecord r = t.ring.claim();
+    if (r == null) {
+      return; // poller behind: counted in the ring (a copy chain is followed all the same)
     }
     r.opId = t.opId;
     r.kind = kind;

@@ -31,6 +31,9 @@ final class ThreadState {
   long opId;
   int kind;
   Object structure;
+  /** a copy-growth op: the structure is known by its class (may be null) and its arrays */
+  boolean copy;
+  Class<?> type;
   Object aux;
   long capacityBefore;
   long size;
@@ -42,9 +45,7 @@ final class ThreadState {
   private final int[] siteKinds = new int[SITE_CACHE];
   private final CallSite[] sites = new CallSite[SITE_CACHE];
 
-  // JDK 25 builders grow through static methods: link a growth to the previous one by its array
-  int lastBuilderArrayHash;
-  int lastBuilderId;
+  final CopyChains copyChains = new CopyChains();
 
   ThreadState(Thread thread, int ringCapacity) {
     this.thread = thread;

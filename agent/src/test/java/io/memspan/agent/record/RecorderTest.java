@@ -14,6 +14,7 @@ import io.memspan.agent.op.Op;
 import io.memspan.agent.probe.Kinds;
 import io.memspan.bpf.MemoryProbes;
 import io.memspan.testapp.Caller;
+import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -209,12 +210,42 @@ class RecorderTest {
     byte[] a1 = new byte[5000];
     byte[] a2 = new byte[10002];
     byte[] a3 = new byte[20006];
-    r.end(r.begin(Kinds.STRING_BUILDER, null, a1, 5000, 5000), a2, 10002);
-    r.end(r.begin(Kinds.STRING_BUILDER, null, a2, 10002, 10002), a3, 20006);
+    r.end(r.beginCopy(Kinds.STRING_BUILDER, null, a1, 5000, 5000), a2, 10002);
+    r.end(r.beginCopy(Kinds.STRING_BUILDER, null, a2, 10002, 10002), a3, 20006);
     p.stopAndFlush(0);
     assertEquals(2, telemetry.ops.size());
     assertEquals(telemetry.ops.get(0).structureId(), telemetry.ops.get(1).structureId());
     assertEquals(10002, telemetry.ops.get(1).bytesCopied());
     assertEquals(16 + 20006, telemetry.ops.get(1).bytesAllocated());
+    assertEquals("java.lang.AbstractStringBuilder", telemetry.ops.get(0).structureType());
+  }
+
+  @Test
+  void interleavedCopyGrowthsKeepOneNamePerStructureAndTheirClass() {
+    Recorder r = recorder(1.0, 1000);
+    Poller p = poller(r);
+    byte[] a1 = new byte[5000];
+    byte[] a2 = new byte[10002];
+    byte[] a3 = new byte[20006];
+    byte[] b1 = new byte[6000];
+    byte[] b2 = new byte[12000];
+    byte[] b3 = new byte[24000];
+    r.end(r.beginCopy(Kinds.STRING_BUILDER, StringBuilder.class, a1, 5000, 5000), a2, 10002);
+    r.end(r.beginCopy(Kinds.BYTE_ARRAY_OUTPUT_STREAM, ByteArrayOutputStream.class, b1, 6000, 6000),
+        b2, 12000);
+    r.end(r.beginCopy(Kinds.STRING_BUILDER, StringBuilder.class, a2, 10002, 10002), a3, 20006);
+    r.end(r.beginCopy(Kinds.BYTE_ARRAY_OUTPUT_STREAM, ByteArrayOutputStream.class, b2, 12000,
+        12000), b3, 24000);
+    p.stopAndFlush(0);
+    assertEquals(4, telemetry.ops.size());
+    Op sb1 = telemetry.ops.get(0);
+    Op bo1 = telemetry.ops.get(1);
+    Op sb2 = telemetry.ops.get(2);
+    Op bo2 = telemetry.ops.get(3);
+    assertEquals(sb1.structureId(), sb2.structureId());
+    assertEquals(bo1.structureId(), bo2.structureId());
+    assertNotEquals(sb1.structureId(), bo1.structureId());
+    assertEquals("java.lang.StringBuilder", sb2.structureType());
+    assertEquals("java.io.ByteArrayOutputStream", bo2.structureType());
   }
 }

@@ -93,4 +93,15 @@ public class CollectionGrowthBench {
     }
     return total;
   }
+
+  /**
+   * Exactly one growth the agent arms at its default threshold (a 5,000-char builder grown to
+   * 10,002): the difference to no agent is the cost of recording one op, copy excluded.
+   */
+  @Benchmark
+  public int oneArmedGrowth() {
+    StringBuilder sb = new StringBuilder(5000);
+    sb.ensureCapacity(5001);
+    return sb.capacity();
+  }
 }
