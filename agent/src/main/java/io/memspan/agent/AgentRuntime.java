@@ -1,12 +1,14 @@
 package io.memspan.agent;
 
 import io.memspan.agent.account.AgentMetrics;
+import io.memspan.agent.account.ExitReport;
 import io.memspan.agent.account.IdleAccounting;
 import io.memspan.agent.advisor.Advisor;
 import io.memspan.agent.advisor.SummaryTable;
 import io.memspan.agent.boot.MemspanHooks;
 import io.memspan.agent.config.AgentConfig;
 import io.memspan.agent.config.ConfigKeys;
+import io.memspan.agent.config.OtlpSettings;
 import io.memspan.agent.export.Telemetry;
 import io.memspan.agent.kernel.BackgroundPriority;
 import io.memspan.agent.kernel.KernelSource;
@@ -43,6 +45,8 @@ final class AgentRuntime {
   /** A JVM that exits while the exporter is still starting waits for it, so its ops go out. */
   private final CountDownLatch exporterStarted = new CountDownLatch(1);
   private volatile MemoryProbe probe;
+  /** Why no span is exported (traces exporter none, exporter not started), or null. */
+  private volatile String spansOffBecause;
   /** Set by shutdown: a kernel source that becomes ready after it is closed, not published. */
   private boolean shuttingDown;
 
@@ -54,6 +58,15 @@ final class AgentRuntime {
         settings.spansPerSecond(), RING_PER_THREAD);
     this.poller = new Poller(recorder, metrics, new Advisor(MAX_SITES, MAX_STRUCTURES),
         new IdleAccounting(), TimeUnit.SECONDS.toNanos(settings.adviceIntervalSeconds()));
+    if (!OtlpSettings.exported(config, OtlpSettings.Signal.TRACES)) {
+      // known now, so that no kept op is ever held for a span
+      spansOff(ConfigKeys.TRACES_EXPORTER + "=none");
+    }
+  }
+
+  private void spansOff(String because) {
+    spansOffBecause = because;
+    poller.withoutSpanExport();
   }
 
   /**
@@ -165,12 +178,14 @@ final class AgentRuntime {
     try {
       Telemetry t = ExporterLookup.start(config);
       if (t == null) {
+        spansOff("no exporter");
         return;
       }
       t.register(metrics);
       telemetry = t;
       poller.useTelemetry(t);
     } catch (Throwable e) {
+      spansOff("the exporter did not start");
       System.err.println("memspan: exporter not started: " + e.getMessage()
           + " (ops are still recorded and counted)");
     }
@@ -210,7 +225,7 @@ final class AgentRuntime {
       var advice = advisor.advice();
       Telemetry t = telemetry;
       if (t != null) {
-        if (!advice.isEmpty()) {
+        if (!advice.isEmpty() && poller.exportsSpans()) {
           t.emitAdvice(advice);
         }
         t.close();
@@ -218,14 +233,9 @@ final class AgentRuntime {
       if (settings.summary()) {
         System.err.print(SummaryTable.format(advice, 20));
       }
-      long dropped = metrics.opsDroppedQueueFull.get() + metrics.opsDroppedSpanCap.get()
-          + metrics.spansRejectedByExporter.get();
-      if (dropped > 0 || metrics.kernelRecordsLost.get() > 0) {
-        System.err.println("memspan: not exported: " + metrics.opsDroppedSpanCap.get()
-            + " ops over the span cap, " + metrics.opsDroppedQueueFull.get()
-            + " ops on full queues, " + metrics.spansRejectedByExporter.get()
-            + " spans refused by the exporter; " + metrics.kernelRecordsLost.get()
-            + " kernel records lost");
+      String report = ExitReport.line(metrics, spansOffBecause);
+      if (report != null) {
+        System.err.println(report);
       }
       MemoryProbe p;
       synchronized (this) {

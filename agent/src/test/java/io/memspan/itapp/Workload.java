@@ -40,6 +40,7 @@ public final class Workload {
         case "hostile": hostile(); break;
         case "mmaps": mmaps(); break;
         case "wait": waitForLine(); break;
+        case "builders": builders(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
       }
     }
@@ -162,6 +163,19 @@ public final class Workload {
       deque.addLast(i);
     }
     System.out.println("hostile chm=" + map.get(99_999) + " deque=" + deque.peekLast());
+  }
+
+  /** Many short-lived large builders: thousands of growth ops from one call site, quickly. */
+  static void builders() {
+    long total = 0;
+    for (int i = 0; i < 2000; i++) {
+      StringBuilder sb = new StringBuilder();
+      for (int j = 0; j < 100_000; j++) {
+        sb.append('x'); // memspan-it: builders-append
+      }
+      total += sb.length();
+    }
+    System.out.println("builders total=" + total);
   }
 
   /** Many memory mappings in a burst: fills a small syscall ring. */

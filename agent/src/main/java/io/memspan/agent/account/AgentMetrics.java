@@ -51,6 +51,24 @@ public final class AgentMetrics implements MetricSource {
     return a == null ? 0 : a.get(kept ? KEPT : NOT_KEPT);
   }
 
+  /** Every op counted so far, of every type, kept or not. */
+  public long opsCounted() {
+    long n = 0;
+    for (AtomicLongArray a : byType.values()) {
+      n += a.get(KEPT) + a.get(NOT_KEPT);
+    }
+    return n;
+  }
+
+  /** Ops kept (eventful, or sampled) so far, of every type. */
+  public long opsKept() {
+    long n = 0;
+    for (AtomicLongArray a : byType.values()) {
+      n += a.get(KEPT);
+    }
+    return n;
+  }
+
   public long faults(ThreadCategory c) {
     return faults.get(c.ordinal());
   }

@@ -80,6 +80,18 @@ public record OtlpSettings(
     headers = Map.copyOf(headers);
   }
 
+  /**
+   * Whether {@code signal} is to be exported: false only for exporter {@code none}. A bad value
+   * counts as exported here; {@link #resolve} reports it when the exporter starts.
+   */
+  public static boolean exported(AgentConfig config, Signal signal) {
+    try {
+      return !config.oneOf(signal.exporterKey, "otlp", "otlp", "none").equals("none");
+    } catch (ConfigException e) {
+      return true;
+    }
+  }
+
   /** The settings for {@code signal}, or empty when its exporter is {@code none}. */
   public static Optional<OtlpSettings> resolve(AgentConfig config, Signal signal) {
     String exporter = config.oneOf(signal.exporterKey, "otlp", "otlp", "none");

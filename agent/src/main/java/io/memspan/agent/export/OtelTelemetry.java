@@ -59,6 +59,11 @@ final class OtelTelemetry implements Telemetry {
   }
 
   @Override
+  public boolean exportsSpans() {
+    return spans != null;
+  }
+
+  @Override
   public boolean emit(Op op) {
     return enqueue(op);
   }

@@ -23,6 +23,14 @@ public interface Telemetry extends AutoCloseable {
   /** Adds counters to the periodic metric export. */
   void register(MetricSource source);
 
+  /**
+   * Whether kept ops become spans at all ({@code otel.traces.exporter=none}: no): when not, the
+   * caller need not build or queue them, and {@link #emit} refuses every op.
+   */
+  default boolean exportsSpans() {
+    return true;
+  }
+
   /** Flushes what it can within the configured timeout, then releases threads and sockets. */
   @Override
   void close();

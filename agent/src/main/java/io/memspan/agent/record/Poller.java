@@ -51,6 +51,8 @@ public final class Poller implements Runnable {
   private ByteEstimates bytes;
 
   private volatile Telemetry telemetry;
+  /** False once span export is known to be off: kept ops are counted, never held as spans. */
+  private volatile boolean spanExport = true;
   private volatile boolean running = true;
   private volatile Thread thread;
 
@@ -79,7 +81,23 @@ public final class Poller implements Runnable {
   }
 
   public void useTelemetry(Telemetry t) {
+    if (!t.exportsSpans()) {
+      spanExport = false;
+    }
     telemetry = t;
+  }
+
+  /**
+   * No span will be sent ({@code otel.traces.exporter=none}, or no exporter): kept ops are still
+   * counted in the metrics and fed to the advisor, but no span is built or queued for them, and
+   * none is counted as refused. Ops already held for export are let go.
+   */
+  public void withoutSpanExport() {
+    spanExport = false;
+  }
+
+  public boolean exportsSpans() {
+    return spanExport;
   }
 
   @Override
@@ -150,7 +168,7 @@ public final class Poller implements Runnable {
       accountIdle();
     }
     Telemetry t = telemetry;
-    if (t != null && now - lastAdviceNanos >= adviceIntervalNanos) {
+    if (t != null && spanExport && now - lastAdviceNanos >= adviceIntervalNanos) {
       lastAdviceNanos = now;
       var advice = advisor.advice();
       if (!advice.isEmpty()) {
@@ -197,7 +215,7 @@ public final class Poller implements Runnable {
     if (early != null) {
       orphanRecords -= early.records.size();
     }
-    if (!r.kept) {
+    if (!r.kept || !spanExport) {
       return;
     }
     if (pending.size() >= MAX_PENDING) {
@@ -219,6 +237,9 @@ public final class Poller implements Runnable {
     if (rec.opId() == 0L) {
       return; // outside any op: the idle counters account for it
     }
+    if (!spanExport) {
+      return; // a record only becomes a span event; the op's slot counters have counted it
+    }
     Pending p = pending.get(rec.opId());
     if (p != null) {
       p.events.add(rec);
@@ -233,6 +254,10 @@ public final class Poller implements Runnable {
   }
 
   private void emitReady(boolean all) {
+    if (!spanExport) {
+      pending.clear(); // held before it was known that no span would be sent: counted as kept
+      return;
+    }
     Telemetry t = telemetry;
     if (t == null && !all) {
       return; // held (bounded) until the exporter is up

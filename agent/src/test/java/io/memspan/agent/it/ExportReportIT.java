@@ -1,0 +1,100 @@
+package io.memspan.agent.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.memspan.agent.testing.OtlpHttpReceiver;
+import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.metrics.v1.Metric;
+import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the agent reports, at exit and as OTLP metrics received by a real receiver, when one
+ * signal's exporter is off: counts of every op, no span built for nobody, no loss invented.
+ */
+class ExportReportIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final String APP = "io.memspan.itapp.Workload";
+  private static final Pattern SPANS_OFF = Pattern.compile(
+      "memspan: span export off \\(otel\\.traces\\.exporter=none\\): (\\d+) ops counted, "
+          + "(\\d+) kept \\(no spans sent\\)");
+
+  @Test
+  void tracesOffSaysSoAtExitAndTheMetricsCountEveryOp() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      ForkedJvm.Result r = ForkedJvm.java()
+          .agent("instrument=premain,kernel=off,otel.traces.exporter=none,"
+              + "otel.exporter.otlp.endpoint=" + rx.endpoint())
+          .run(TIMEOUT, APP, "builders").assertExitedNormally();
+      assertEquals("builders total=200000000", r.stdout().trim());
+      Matcher m = SPANS_OFF.matcher(r.stderr());
+      assertTrue(m.find(), r.stderr());
+      long counted = Long.parseLong(m.group(1));
+      long kept = Long.parseLong(m.group(2));
+      // 2000 builders, each grown past 4096 chars 6 times (34, 70, ... to 131070, 2x + 2)
+      assertTrue(counted >= 12_000, r.stderr());
+      assertFalse(r.stderr().contains("refused"), r.stderr());
+      assertFalse(r.stderr().contains("memspan: not exported"), r.stderr());
+      assertTrue(rx.traceRequests().isEmpty(), "no traces exporter, yet spans arrived");
+
+      // the final metric export, at exit, carries the same numbers as the line
+      Metric ops = rx.awaitMetric(x -> x.getName().equals("memspan.ops"), WAIT);
+      assertEquals(counted, sum(ops, Map.of()), ops.toString());
+      assertEquals(kept, sum(ops, Map.of("memspan.kept", "true")), ops.toString());
+      Metric dropped = rx.awaitMetric(x -> x.getName().equals("memspan.ops.dropped"), WAIT);
+      assertEquals(0, sum(dropped, Map.of("memspan.reason", "exporter_rejected")),
+          dropped.toString());
+    }
+  }
+
+  @Test
+  void metricsOffStillExportsEverySpan() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      ForkedJvm.Result r = ForkedJvm.java()
+          .agent("instrument=premain,kernel=off,sample.rate=1,spans.per.second=1000000,"
+              + "otel.metrics.exporter=none,otel.exporter.otlp.endpoint=" + rx.endpoint())
+          .run(TIMEOUT, APP, "list").assertExitedNormally();
+      // ArrayList to 1,000,000 from 10 by 1.5x: the growths to 4096 and beyond are kept
+      int expected = 0;
+      for (long cap = 10; cap < 1_000_000; cap += cap >> 1) {
+        if (cap + (cap >> 1) >= 4096) {
+          expected++;
+        }
+      }
+      rx.awaitSpans(expected, WAIT);
+      long grows = rx.spans().stream().filter(s -> s.getName().equals("ArrayList.grow")).count();
+      assertTrue(grows >= expected, grows + " ArrayList.grow spans\n" + r.stderr());
+      assertTrue(rx.metricRequests().isEmpty(), "no metrics exporter, yet metrics arrived");
+      assertTrue(r.stderr().contains(rx.spans().size() + " spans sent, 0 dropped (queue full), "
+          + "0 failed"), r.stderr());
+      assertFalse(r.stderr().contains("span export off"), r.stderr());
+    }
+  }
+
+  /** Sum of a cumulative sum's data points whose attributes include {@code match}. */
+  private static long sum(Metric m, Map<String, String> match) {
+    assertTrue(m.hasSum(), m.toString());
+    long total = 0;
+    for (NumberDataPoint p : m.getSum().getDataPointsList()) {
+      Map<String, String> attrs = attributes(p.getAttributesList());
+      if (attrs.entrySet().containsAll(match.entrySet())) {
+        total += p.getAsInt();
+      }
+    }
+    return total;
+  }
+
+  private static Map<String, String> attributes(List<KeyValue> kvs) {
+    return kvs.stream().collect(Collectors.toMap(KeyValue::getKey,
+        kv -> kv.getValue().getStringValue()));
+  }
+}
