@@ -214,11 +214,13 @@ final class AgentRuntime {
 
   private void shutdown() {
     try {
+      // One bound on the whole export at exit: the application's exit waits for it.
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(config.millis(
+          ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT, ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT));
       MemspanHooks.uninstall();
       if (recorder.anyOpBegun()) {
         // ops to send: give an exporter that is still starting the time a flush would get
-        exporterStarted.await(config.millis(ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT,
-            ConfigKeys.EXPORT_SHUTDOWN_TIMEOUT_DEFAULT), TimeUnit.MILLISECONDS);
+        exporterStarted.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       }
       poller.stopAndFlush(2000);
       Advisor advisor = poller.advisor();
@@ -228,7 +230,7 @@ final class AgentRuntime {
         if (!advice.isEmpty() && poller.exportsSpans()) {
           t.emitAdvice(advice);
         }
-        t.close();
+        t.closeBy(deadline);
       }
       if (settings.summary()) {
         System.err.print(SummaryTable.format(advice, 20));

@@ -16,6 +16,7 @@ import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporter;
 import io.opentelemetry.exporter.otlp.metrics.OtlpGrpcMetricExporterBuilder;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporter;
 import io.opentelemetry.exporter.otlp.trace.OtlpGrpcSpanExporterBuilder;
+import io.opentelemetry.sdk.common.export.RetryPolicy;
 import io.opentelemetry.sdk.metrics.SdkMeterProvider;
 import io.opentelemetry.sdk.metrics.export.MetricExporter;
 import io.opentelemetry.sdk.metrics.export.PeriodicMetricReader;
@@ -107,6 +108,7 @@ public final class Exporters {
       SDK_LOGGER.setLevel(Level.OFF);
     }
 
+    ExitAwareRetry retry = new ExitAwareRetry();
     OpQueue queue = new OpQueue(queueSize);
     ExportLedger ledger = new ExportLedger(queue);
 
@@ -115,7 +117,7 @@ public final class Exporters {
     if (metrics.isPresent()) {
       meterProvider = SdkMeterProvider.builder()
           .setResource(resource)
-          .registerMetricReader(PeriodicMetricReader.builder(metricExporter(metrics.get()))
+          .registerMetricReader(PeriodicMetricReader.builder(metricExporter(metrics.get(), retry))
               .setInterval(Duration.ofMillis(metricInterval))
               .build())
           .build();
@@ -124,7 +126,7 @@ public final class Exporters {
 
     SdkTracerProvider tracerProvider = null;
     if (traces.isPresent()) {
-      SpanExporter exporter = new CountingSpanExporter(spanExporter(traces.get()), ledger);
+      SpanExporter exporter = new CountingSpanExporter(spanExporter(traces.get(), retry), ledger);
       tracerProvider = SdkTracerProvider.builder()
           .setResource(resource)
           .setSampler(Sampler.alwaysOn())
@@ -139,7 +141,7 @@ public final class Exporters {
     }
 
     OtelTelemetry telemetry = new OtelTelemetry(queue, ledger, tracerProvider, meterProvider,
-        bridge, bspQueue, shutdownMillis,
+        bridge, retry, bspQueue, shutdownMillis,
         traces.map(t -> t.endpoint() + " (" + t.protocol().value() + ")").orElse("none"),
         exitOut);
     if (bridge != null && tracerProvider != null) {
@@ -148,34 +150,34 @@ public final class Exporters {
     return telemetry;
   }
 
-  static SpanExporter spanExporter(OtlpSettings s) {
+  static SpanExporter spanExporter(OtlpSettings s, ExitAwareRetry retry) {
     try {
       if (s.protocol() == Protocol.GRPC) {
         OtlpGrpcSpanExporterBuilder b = OtlpGrpcSpanExporter.builder();
         configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
-            b::addHeader, b::setTrustedCertificates, b::setClientTls);
+            b::addHeader, b::setTrustedCertificates, b::setClientTls, b::setRetryPolicy, retry);
         return b.build();
       }
       OtlpHttpSpanExporterBuilder b = OtlpHttpSpanExporter.builder();
       configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
-          b::addHeader, b::setTrustedCertificates, b::setClientTls);
+          b::addHeader, b::setTrustedCertificates, b::setClientTls, b::setRetryPolicy, retry);
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw tlsError(e);
     }
   }
 
-  static MetricExporter metricExporter(OtlpSettings s) {
+  static MetricExporter metricExporter(OtlpSettings s, ExitAwareRetry retry) {
     try {
       if (s.protocol() == Protocol.GRPC) {
         OtlpGrpcMetricExporterBuilder b = OtlpGrpcMetricExporter.builder();
         configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
-            b::addHeader, b::setTrustedCertificates, b::setClientTls);
+            b::addHeader, b::setTrustedCertificates, b::setClientTls, b::setRetryPolicy, retry);
         return b.build();
       }
       OtlpHttpMetricExporterBuilder b = OtlpHttpMetricExporter.builder();
       configure(s, b::setEndpoint, b::setTimeout, b::setConnectTimeout, b::setCompression, b::setMeterProvider,
-          b::addHeader, b::setTrustedCertificates, b::setClientTls);
+          b::addHeader, b::setTrustedCertificates, b::setClientTls, b::setRetryPolicy, retry);
       return b.build();
     } catch (IllegalArgumentException | IllegalStateException e) {
       throw tlsError(e);
@@ -190,12 +192,14 @@ public final class Exporters {
   private static void configure(OtlpSettings s, Consumer<String> endpoint, Consumer<Duration> timeout,
       Consumer<Duration> connectTimeout, Consumer<String> compression,
       Consumer<Supplier<MeterProvider>> meterProvider, BiConsumer<String, String> header,
-      Consumer<byte[]> trustedCertificates, BiConsumer<byte[], byte[]> clientTls) {
+      Consumer<byte[]> trustedCertificates, BiConsumer<byte[], byte[]> clientTls,
+      Consumer<RetryPolicy> retryPolicy, ExitAwareRetry retry) {
     endpoint.accept(s.endpoint().toString());
     timeout.accept(s.timeout());
     connectTimeout.accept(connectTimeout(s));
     compression.accept(s.gzip() ? "gzip" : "none");
     meterProvider.accept(MeterProvider::noop); // the exporter's own self-metrics are not wanted
+    retryPolicy.accept(retry.policy());
     s.headers().forEach(header);
     if (s.certificate() != null) {
       trustedCertificates.accept(read(s.certificate()));

@@ -25,6 +25,7 @@ final class OtelTelemetry implements Telemetry {
   private final SdkTracerProvider tracerProvider;
   private final SdkMeterProvider meterProvider;
   private final MetricsBridge metrics;
+  private final ExitAwareRetry retry;
   private final OpSpans spans;
   private final int sdkQueueCapacity;
   private final long shutdownTimeoutMillis;
@@ -38,13 +39,14 @@ final class OtelTelemetry implements Telemetry {
   private volatile long handed;
 
   OtelTelemetry(OpQueue queue, ExportLedger ledger, SdkTracerProvider tracerProvider,
-      SdkMeterProvider meterProvider, MetricsBridge metrics, int sdkQueueCapacity,
-      long shutdownTimeoutMillis, String destination, PrintStream exitOut) {
+      SdkMeterProvider meterProvider, MetricsBridge metrics, ExitAwareRetry retry,
+      int sdkQueueCapacity, long shutdownTimeoutMillis, String destination, PrintStream exitOut) {
     this.queue = queue;
     this.ledger = ledger;
     this.tracerProvider = tracerProvider;
     this.meterProvider = meterProvider;
     this.metrics = metrics;
+    this.retry = retry;
     this.spans = tracerProvider == null ? null
         : new OpSpans(tracerProvider.get(SpanSchema.SCOPE));
     this.sdkQueueCapacity = sdkQueueCapacity;
@@ -135,11 +137,21 @@ final class OtelTelemetry implements Telemetry {
 
   @Override
   public void close() {
+    closeBy(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMillis));
+  }
+
+  /**
+   * Sends what is queued, then the last metrics, and returns by {@code deadline} whatever the
+   * collector does: the JVM's exit waits for this. A collector that refuses the connection is not
+   * retried from here on (see {@link ExitAwareRetry}); one that answers gets every span.
+   */
+  @Override
+  public void closeBy(long deadline) {
     if (closed) {
       return;
     }
     closed = true;
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(shutdownTimeoutMillis);
+    retry.exiting();
     abandonAtNanos = deadline;
     closing = true;
     LockSupport.unpark(worker);
@@ -152,11 +164,33 @@ final class OtelTelemetry implements Telemetry {
       join(tracerProvider.shutdown(), deadline);
     }
     if (meterProvider != null) {
-      join(meterProvider.shutdown(), deadline);
+      join(shutdownOffThisThread(meterProvider), deadline);
     }
     if (tracerProvider != null && exitOut != null) {
       exitOut.println(ledger.summary(destination));
     }
+  }
+
+  /**
+   * The SDK's metric reader makes its final export inside {@code shutdown()} and waits for it
+   * there (up to 5 s, longer than our deadline): so it runs on its own daemon thread, which the
+   * JVM abandons at exit if the deadline passes first.
+   */
+  private static CompletableResultCode shutdownOffThisThread(SdkMeterProvider provider) {
+    CompletableResultCode done = new CompletableResultCode();
+    Thread t = new Thread(() -> {
+      CompletableResultCode r = provider.shutdown();
+      r.whenComplete(() -> {
+        if (r.isSuccess()) {
+          done.succeed();
+        } else {
+          done.fail();
+        }
+      });
+    }, "memspan-metrics-shutdown");
+    t.setDaemon(true);
+    t.start();
+    return done;
   }
 
   private static void join(CompletableResultCode result, long deadline) {

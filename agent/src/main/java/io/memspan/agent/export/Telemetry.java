@@ -34,4 +34,9 @@ public interface Telemetry extends AutoCloseable {
   /** Flushes what it can within the configured timeout, then releases threads and sockets. */
   @Override
   void close();
+
+  /** As {@link #close()}, but returns by {@code deadlineNanos} ({@link System#nanoTime()}). */
+  default void closeBy(long deadlineNanos) {
+    close();
+  }
 }

@@ -228,6 +228,48 @@ class ExportersTest {
   }
 
   @Test
+  void refusedConnectionsAreNotRetriedAtExit() throws Exception {
+    int port;
+    try (OtlpHttpReceiver gone = OtlpHttpReceiver.start()) {
+      port = gone.port(); // bound, then closed: connections are refused
+    }
+    // Every bound far away: only the retries (5 attempts, backoff from 1 s) could make close slow
+    OtelTelemetry t = (OtelTelemetry) start(Map.of(
+        "otel.exporter.otlp.endpoint", "http://localhost:" + port,
+        "otel.exporter.otlp.timeout", "30000",
+        "otel.metric.export.interval", "600000",
+        "memspan.export.shutdown.timeout", "30000"));
+    t.register(w -> w.counter("memspan.ops", "{op}", "Ops", 1));
+    t.emit(SampleOps.op(1));
+    long before = System.nanoTime();
+    t.close(); // the last span batch and the last metrics: one connection refused each
+    long closeMillis = (System.nanoTime() - before) / 1_000_000;
+    assertTrue(closeMillis < 3_000, "close took " + closeMillis + " ms");
+    assertEquals(1, t.ledger().failed(), exitLine());
+    assertTrue(exitLine().contains("1 failed (last: ") && exitLine().contains("refused"),
+        exitLine());
+  }
+
+  @Test
+  void closeDeliversTheLastSpansAndMetricsToAReachableCollector() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", rx.endpoint(),
+          "otel.bsp.schedule.delay", "600000",
+          "otel.metric.export.interval", "600000"));
+      t.register(w -> w.counter("memspan.ops", "{op}", "Ops", 7));
+      for (int i = 0; i < 3; i++) {
+        t.emit(SampleOps.op(i));
+      }
+      t.close(); // no batch or metric export was due: all of it leaves now
+      assertEquals(3, rx.spans().size());
+      Metric ops = rx.awaitMetric(m -> m.getName().equals("memspan.ops"), Duration.ZERO);
+      assertEquals(7, ops.getSum().getDataPoints(0).getAsInt());
+      assertTrue(exitLine().contains("3 spans sent, 0 dropped (queue full), 0 failed"),
+          exitLine());
+    }
+  }
+
+  @Test
   void refusingCollectorIsRetriedThenCounted() throws Exception {
     try (OtlpHttpReceiver rx = OtlpHttpReceiver.start();
         OtlpGrpcReceiver grpc = OtlpGrpcReceiver.start()) {
