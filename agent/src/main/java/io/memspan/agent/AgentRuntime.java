@@ -182,6 +182,7 @@ final class AgentRuntime {
         return;
       }
       t.register(metrics);
+      t.register(poller.advisor());
       telemetry = t;
       poller.useTelemetry(t);
     } catch (Throwable e) {

@@ -1,5 +1,7 @@
 package io.memspan.agent.advisor;
 
+import io.memspan.agent.export.MetricSource;
+import io.memspan.agent.export.SpanSchema;
 import io.memspan.agent.op.Advice;
 import io.memspan.agent.op.CallSite;
 import io.memspan.agent.probe.Kinds;
@@ -18,14 +20,18 @@ import java.util.Objects;
  * maxStructures} structures tracked one by one (the least recently grown is folded into its
  * site's running statistics when the bound is reached). Single-threaded: only the poller calls it.
  */
-public final class Advisor {
+public final class Advisor implements MetricSource {
+
+  private static final String EXCLUDED_DESCRIPTION =
+      "Growth ops left out of the right-sizing advice";
 
   private final int maxSites;
   private final int maxStructures;
   private final Map<SiteKey, SiteStats> sites = new HashMap<>();
   private final LinkedHashMap<StructureKey, Structure> structures;
-  private long untrackedOps;
-  private long notSampledOps;
+  // Written by the poller only (so ++ on a volatile is safe), read by the metric export thread.
+  private volatile long untrackedOps;
+  private volatile long notSampledOps;
 
   public Advisor(int maxSites, int maxStructures) {
     this.maxSites = maxSites;
@@ -90,6 +96,19 @@ public final class Advisor {
   /** Ops at sites beyond the bound: counted so the advice says what it does not cover. */
   public long untrackedOps() {
     return untrackedOps;
+  }
+
+  /**
+   * What the advice leaves out, as {@code memspan.advice.ops.excluded} by {@code memspan.reason}:
+   * {@code site_limit} (a new call site beyond the bound) and {@code not_sampled} (a structure
+   * whose call site was not looked up). Safe from any thread.
+   */
+  @Override
+  public void collect(MetricWriter w) {
+    w.counter(SpanSchema.METRIC_ADVICE_OPS_EXCLUDED, "{op}", EXCLUDED_DESCRIPTION, untrackedOps,
+        "memspan.reason", "site_limit");
+    w.counter(SpanSchema.METRIC_ADVICE_OPS_EXCLUDED, "{op}", EXCLUDED_DESCRIPTION, notSampledOps,
+        "memspan.reason", "not_sampled");
   }
 
   /** The current advice, largest saving (bytes copied) first. */

@@ -85,4 +85,8 @@ public final class SpanSchema {
   public static final String METRIC_SPANS_EXPORTED = "memspan.export.spans.exported";
   public static final String METRIC_SPANS_FAILED = "memspan.export.spans.failed";
   public static final String METRIC_QUEUE_SIZE = "memspan.export.queue.size";
+
+  // ---- the advisor's metrics ----
+  /** Ops the right-sizing advice leaves out, by {@code memspan.reason}. */
+  public static final String METRIC_ADVICE_OPS_EXCLUDED = "memspan.advice.ops.excluded";
 }

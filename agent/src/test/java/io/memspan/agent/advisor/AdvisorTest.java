@@ -2,10 +2,13 @@ package io.memspan.agent.advisor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.memspan.agent.export.MetricSource;
 import io.memspan.agent.op.Advice;
 import io.memspan.agent.op.CallSite;
 import io.memspan.agent.probe.Kinds;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class AdvisorTest {
@@ -116,6 +119,35 @@ class AdvisorTest {
     a.onOp(Kinds.ARRAY_LIST, "java.util.ArrayList", 2, OTHER, 10, 15, 10, 40, 0);
     assertEquals(1, a.advice().size());
     assertEquals(1, a.untrackedOps());
+  }
+
+  @Test
+  void exclusionsArePublishedAsOneCounterByReason() {
+    Advisor a = new Advisor(1, 1024);
+    a.onOp(Kinds.ARRAY_LIST, "java.util.ArrayList", 1, SITE, 10, 15, 10, 40, 0);
+    a.onOp(Kinds.ARRAY_LIST, "java.util.ArrayList", 2, OTHER, 10, 15, 10, 40, 0);
+    a.onOp(Kinds.ARRAY_LIST, "java.util.ArrayList", 3, OTHER, 10, 15, 10, 40, 0);
+    for (int id = 4; id < 9; id++) {
+      a.onOp(Kinds.ARRAY_LIST, "java.util.ArrayList", id, CallSite.NOT_SAMPLED, 10, 15, 10, 40, 0);
+    }
+    Map<String, Long> byReason = new HashMap<>();
+    a.collect(new MetricSource.MetricWriter() {
+      @Override
+      public void counter(String name, String unit, String description, long value,
+          String... labels) {
+        assertEquals("memspan.advice.ops.excluded", name);
+        assertEquals("{op}", unit);
+        assertEquals("memspan.reason", labels[0]);
+        byReason.put(labels[1], value);
+      }
+
+      @Override
+      public void gauge(String name, String unit, String description, double value,
+          String... labels) {
+        throw new AssertionError("no gauge expected: " + name);
+      }
+    });
+    assertEquals(Map.of("site_limit", 2L, "not_sampled", 5L), byReason);
   }
 
   @Test

@@ -80,6 +80,29 @@ class ExportReportIT {
     }
   }
 
+  @Test
+  void advisorExclusionsAreOtlpMetrics() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      ForkedJvm.java()
+          .agent("instrument=premain,kernel=off,otel.traces.exporter=none,"
+              + "otel.exporter.otlp.endpoint=" + rx.endpoint())
+          .run(TIMEOUT, APP, "builders").assertExitedNormally();
+      Metric excluded = rx.awaitMetric(
+          x -> x.getName().equals("memspan.advice.ops.excluded"), WAIT);
+      assertTrue(excluded.getSum().getIsMonotonic(), excluded.toString());
+      assertEquals("{op}", excluded.getUnit());
+      // one call site: never over the 512-site bound
+      assertEquals(0, sum(excluded, Map.of("memspan.reason", "site_limit")), excluded.toString());
+      // 2000 builders within a second or so; a thread looks up a call site at most every 2 ms
+      // for ops not exported, so most builders' first ops are not sampled
+      long notSampled = sum(excluded, Map.of("memspan.reason", "not_sampled"));
+      assertTrue(notSampled > 0, excluded.toString());
+      Metric ops = rx.awaitMetric(x -> x.getName().equals("memspan.ops"), WAIT);
+      assertTrue(notSampled <= sum(ops, Map.of("memspan.kept", "false")),
+          "only ops that were not exported go unsampled: " + excluded + ops);
+    }
+  }
+
   /** Sum of a cumulative sum's data points whose attributes include {@code match}. */
   private static long sum(Metric m, Map<String, String> match) {
     assertTrue(m.hasSum(), m.toString());
