@@ -26,7 +26,7 @@ class ExportReportIT {
   private static final String APP = "io.memspan.itapp.Workload";
   private static final Pattern SPANS_OFF = Pattern.compile(
       "memspan: span export off \\(otel\\.traces\\.exporter=none\\): (\\d+) ops counted, "
-          + "(\\d+) kept \\(no spans sent\\)");
+          + "(\\d+) kept \\(no spans sent\\)(?:, (\\d+) not counted \\(op rings full\\))?");
 
   @Test
   void tracesOffSaysSoAtExitAndTheMetricsCountEveryOp() throws Exception {
@@ -40,8 +40,10 @@ class ExportReportIT {
       assertTrue(m.find(), r.stderr());
       long counted = Long.parseLong(m.group(1));
       long kept = Long.parseLong(m.group(2));
+      // on a loaded host the poller can be preempted long enough for a ring to fill: said so
+      long notCounted = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
       // 2000 builders, each grown past 4096 chars 6 times (34, 70, ... to 131070, 2x + 2)
-      assertTrue(counted >= 12_000, r.stderr());
+      assertTrue(counted + notCounted >= 12_000, r.stderr());
       assertFalse(r.stderr().contains("refused"), r.stderr());
       assertFalse(r.stderr().contains("memspan: not exported"), r.stderr());
       assertTrue(rx.traceRequests().isEmpty(), "no traces exporter, yet spans arrived");
