@@ -4,26 +4,48 @@ package io.memspan.agent.record;
  * Names the structures whose growth hooks see only their arrays (string builders and byte-array
  * streams; see {@code HookSink.beginCopy}): each growth copies the array the previous growth of
  * the same structure made, so a structure is the chain of its arrays, named after the first one.
- * One table per thread, a few entries, no allocation: a chain whose entry was overwritten by a
- * colliding array starts again under a new name (the structure then counts twice in the advice).
+ * One small table per thread, no allocation. A growth takes over its chain's entry (the old array
+ * is gone from the structure); a new chain takes the entry used longest ago, so a thread that
+ * grows more than {@link #CHAINS} structures in turn renames the oldest (it then counts twice in
+ * the advice).
  */
 final class CopyChains {
-  private static final int SIZE = 16;
+  static final int CHAINS = 16;
 
-  private final int[] arrayHashes = new int[SIZE];
-  private final int[] names = new int[SIZE];
+  private final int[] arrayHashes = new int[CHAINS];
+  private final int[] names = new int[CHAINS];
+  private final long[] lastUse = new long[CHAINS];
+  private long uses;
 
   /** The name of the structure whose {@code oldArray} became {@code newArray} (null: failed). */
   int follow(Object oldArray, Object newArray) {
     int oldHash = System.identityHashCode(oldArray);
-    int i = oldHash & (SIZE - 1);
-    int name = arrayHashes[i] == oldHash && names[i] != 0 ? names[i] : oldHash;
+    int entry = -1;
+    for (int i = 0; i < CHAINS; i++) {
+      if (names[i] != 0 && arrayHashes[i] == oldHash) {
+        entry = i;
+        break;
+      }
+    }
+    int name = entry >= 0 ? names[entry] : oldHash;
     if (newArray != null) {
-      int newHash = System.identityHashCode(newArray);
-      int j = newHash & (SIZE - 1);
-      arrayHashes[j] = newHash;
-      names[j] = name;
+      if (entry < 0) {
+        entry = leastRecentlyUsed();
+      }
+      arrayHashes[entry] = System.identityHashCode(newArray);
+      names[entry] = name;
+      lastUse[entry] = ++uses;
     }
     return name;
+  }
+
+  private int leastRecentlyUsed() {
+    int oldest = 0;
+    for (int i = 1; i < CHAINS; i++) {
+      if (lastUse[i] < lastUse[oldest]) {
+        oldest = i;
+      }
+    }
+    return oldest;
   }
 }
