@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -159,16 +160,22 @@ public final class WholeWorkloadAB implements Callable<Integer> {
 
   private static void report(RawRuns.Session session) {
     Map<String, String> h = session.header();
-    List<ChildRun> runs = session.runs();
+    // Only whole rounds: a round cut short has lost the mirror half of its order.
+    Map<Integer, Long> perRound = session.runs().stream()
+        .collect(Collectors.groupingBy(ChildRun::round, Collectors.counting()));
+    long full = perRound.values().stream().mapToLong(n -> n).max().orElse(0);
+    List<ChildRun> runs = session.runs().stream()
+        .filter(r -> perRound.get(r.round()) == full).toList();
+    long rounds = perRound.values().stream().filter(n -> n == full).count();
     double loadMin = runs.stream().mapToDouble(ChildRun::load1).min().orElse(Double.NaN);
     double loadMax = runs.stream().mapToDouble(ChildRun::load1).max().orElse(Double.NaN);
-    long rounds = runs.stream().mapToInt(ChildRun::round).distinct().count();
-    System.out.printf(Locale.ROOT, "started %s; JDK %s; %s cores; %d rounds of %d runs; size %s;"
+    System.out.printf(Locale.ROOT, "started %s; JDK %s; %s cores; %d rounds of %d runs%s; size %s;"
             + " per child 1 cold + %s warm-up + %s steady runs; order seed %s;"
             + " 1-min load average at child start %.2f–%.2f%n%n",
-        h.get("started"), h.get("jdk"), h.get("cores"), rounds,
-        rounds == 0 ? 0 : runs.size() / rounds, h.get("size"), h.get("warmups"), h.get("steady"),
-        h.get("seed"), loadMin, loadMax);
+        h.get("started"), h.get("jdk"), h.get("cores"), rounds, full,
+        runs.size() == session.runs().size() ? ""
+            : " (" + (session.runs().size() - runs.size()) + " runs of an unfinished round left out)",
+        h.get("size"), h.get("warmups"), h.get("steady"), h.get("seed"), loadMin, loadMax);
     System.out.print(new AbReport(runs, session.workloads(), session.modes()).markdown());
   }
 
