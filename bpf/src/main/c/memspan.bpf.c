@@ -1,11 +1,13 @@
 // memspan kernel side: attributes page faults and memory syscalls of one process to the operation
-// armed on the faulting thread. Compiled at run time by libbcc (see io.memspan.bpf.BccProgram) with:
-//   -DMEMSPAN_TGID=<tgid>            the traced process, as the loading process's pid namespace sees it
-//   -DMEMSPAN_PIDNS_DEV/_INO=<n>     only when that namespace is not the initial one
+// armed on the faulting thread. Compiled at run time by libbcc (see io.memspan.bpf.BccProgram) with
+// flags that depend only on io.memspan.bpf.ProbeOptions, so that the compiled instructions can be
+// cached and reused by every process (io.memspan.bpf.CompileCache):
 //   -DMEMSPAN_SLOT_BITS=<n>          log2 of the slot count
 //   -DMEMSPAN_RING_PAGES=<n>         ring-buffer size in pages (power of two)
 //   -DMEMSPAN_FAULT_ADDRS=<n>        first n fault addresses kept per armed op (0..MEMSPAN_MAX_FAULT_ADDRS)
 //   -DMEMSPAN_IDLE_THREADS=<n>       bound of the per-tid idle table for threads without a slot
+// What differs per process (the traced tgid, the pid namespace) is in the `config` map, written by
+// the loader after loading and before attaching.
 //
 // The layout section below is the one C definition of every structure Java reads; Java's definition
 // is io.memspan.bpf.SlotLayout / EventLayout / KernelStats, and SlotLayoutTest compiles this
@@ -63,6 +65,14 @@ struct memspan_event {
   __s64 ret;
   __u64 op_id;
 };
+
+// The traced process: the one entry of the `config` array. tgid 0 traces nothing.
+struct memspan_config {
+  __u32 tgid;       // as the loading process's pid namespace sees it
+  __u32 pidns;      // 1: translate pids through (pidns_dev, pidns_ino), the loader's namespace
+  __u64 pidns_dev;
+  __u64 pidns_ino;
+};
 // ---- end of layout -------------------------------------------------------------------------------
 
 #ifndef MEMSPAN_LAYOUT_ONLY
@@ -76,6 +86,7 @@ BPF_RINGBUF_OUTPUT(events, MEMSPAN_RING_PAGES);
 BPF_HASH(idle_threads, u32, struct memspan_counters, MEMSPAN_IDLE_THREADS);
 // Syscalls between enter and exit, per tid.
 BPF_HASH(inflight, u32, struct memspan_event, 4096);
+BPF_ARRAY(config, struct memspan_config, 1);
 
 static __always_inline void stat_add(u32 index) {
   u64 *v = stats.lookup(&index);
@@ -83,21 +94,28 @@ static __always_inline void stat_add(u32 index) {
     __sync_fetch_and_add(v, 1);
 }
 
-// The traced thread's id as the loading process sees it, or 0 when the event is not ours.
+// The traced thread's id as the loading process sees it, or 0 when the event is not ours. The config
+// lookup of a plain array with a constant key is inlined by the verifier: a load, no call.
 static __always_inline u32 traced_tid(void) {
-#ifdef MEMSPAN_PIDNS_INO
-  struct bpf_pidns_info ns = {};
-  if (bpf_get_ns_current_pid_tgid(MEMSPAN_PIDNS_DEV, MEMSPAN_PIDNS_INO, &ns, sizeof(ns)))
+  u32 zero = 0;
+  struct memspan_config *cfg = config.lookup(&zero);
+  if (!cfg)
     return 0;
-  if (ns.tgid != MEMSPAN_TGID)
+  u32 tgid = cfg->tgid;
+  if (!tgid)
     return 0;
-  return ns.pid;
-#else
+  if (cfg->pidns) {
+    struct bpf_pidns_info ns = {};
+    if (bpf_get_ns_current_pid_tgid(cfg->pidns_dev, cfg->pidns_ino, &ns, sizeof(ns)))
+      return 0;
+    if (ns.tgid != tgid)
+      return 0;
+    return ns.pid;
+  }
   u64 id = bpf_get_current_pid_tgid();
-  if ((id >> 32) != MEMSPAN_TGID)
+  if ((id >> 32) != tgid)
     return 0;
   return (u32)id;
-#endif
 }
 
 // Linear probing from tid & mask, as io.memspan.bpf.SlotTable claims.

@@ -66,6 +66,11 @@ public final class BccProbe implements MemoryProbe {
     return program.loadNanos;
   }
 
+  /** Whether this probe's program was compiled or loaded from the compile cache, and why. */
+  public LoadReport loadReport() {
+    return program.report;
+  }
+
   @Override
   public ThreadSlot claimCurrentThread() {
     int tid = LibC.gettid();

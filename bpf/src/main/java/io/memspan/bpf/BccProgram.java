@@ -5,10 +5,10 @@ import com.sun.jna.Pointer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * memspan.bpf.c compiled by libbcc, loaded and attached: what remains after the BCC module is
@@ -17,35 +17,46 @@ import java.util.List;
  */
 public final class BccProgram implements AutoCloseable {
   static final String SOURCE_RESOURCE = "memspan.bpf.c";
-  static final long PROC_PID_INIT_INO = 0xEFFFFFFCL;
+
+  private static final AtomicLong CACHED_LOAD_FAILURES = new AtomicLong();
 
   final int slotsFd;
   final int statsFd;
   final int ringFd;
   final int idleFd;
   private final int[] perfFds;
-  /** Wall time of compiling, and of loading + attaching, in nanoseconds. */
+  /** Wall time of compiling (0 when loaded from the cache), and of loading + attaching, in ns. */
   public final long compileNanos;
   public final long loadNanos;
+  /** Compiled or cached, and what the compile cache said. */
+  public final LoadReport report;
   private boolean closed;
 
-  private BccProgram(int slotsFd, int statsFd, int ringFd, int idleFd, int[] perfFds,
-      long compileNanos, long loadNanos) {
+  BccProgram(int slotsFd, int statsFd, int ringFd, int idleFd, int[] perfFds,
+      LoadReport report) {
     this.slotsFd = slotsFd;
     this.statsFd = statsFd;
     this.ringFd = ringFd;
     this.idleFd = idleFd;
     this.perfFds = perfFds;
-    this.compileNanos = compileNanos;
-    this.loadNanos = loadNanos;
+    this.report = report;
+    this.compileNanos = report.compileNanos();
+    this.loadNanos = report.loadNanos();
   }
 
   /**
-   * Checks the host, compiles, loads and attaches; blocking (hundreds of ms). The module is
+   * Loads the program from the compile cache when it holds a trusted, intact entry for these
+   * options on this host (no libbcc, no LLVM: tens of ms); otherwise checks the host, compiles,
+   * loads and attaches as without a cache (hundreds of ms), and writes the entry. The module is
    * destroyed and native memory trimmed before returning, whatever happens.
    */
   public static BccProgram load(ProbeOptions options) throws ProbeUnavailableException {
     return load(options, true);
+  }
+
+  /** Cached programs that the kernel refused although their entry was intact, in this process. */
+  public static long cachedLoadFailures() {
+    return CACHED_LOAD_FAILURES.get();
   }
 
   /**
@@ -54,14 +65,53 @@ public final class BccProgram implements AutoCloseable {
    */
   public static BccProgram load(ProbeOptions options, boolean trim)
       throws ProbeUnavailableException {
+    String source = source();
+    List<String> cflags = cflags(options);
+    if (options.cacheDir() == null) {
+      return compile(options, source, cflags, null, null, "off", trim);
+    }
+    CompileCache cache = new CompileCache(options.cacheDir(), CompileCache.euid());
+    byte[] key;
+    try {
+      key = CompileCache.key(source, cflags);
+    } catch (RuntimeException e) {
+      return compile(options, source, cflags, null, null, "not used: " + e, trim);
+    }
+    CompileCache.Lookup hit = cache.lookup(key);
+    if (hit.program() == null) {
+      return compile(options, source, cflags, cache, key, hit.reason(), trim);
+    }
+    // The same checks as before a compile, minus libbcc and kernel headers, which a cached
+    // program does not need.
+    BccPreflight.capabilities();
+    Path tracefs = BccPreflight.tracefs();
+    BccPreflight.bpfSyscall();
+    try {
+      return CachedProgram.load(hit.program(), ProbeTarget.of(options), tracefs, cache.dir());
+    } catch (ProbeUnavailableException e) {
+      // An intact entry the kernel refuses (a kernel update with the same release string, an
+      // LSM): compile as without a cache, and say so once per process.
+      if (CACHED_LOAD_FAILURES.getAndIncrement() == 0) {
+        System.err.println("memspan: the cached eBPF program did not load, compiling instead: "
+            + e.getMessage());
+      }
+      return compile(options, source, cflags, cache, key,
+          "cached entry did not load (" + e.getMessage() + ")", trim);
+    }
+  }
+
+  /** Today's path: libbcc compiles, loads and attaches; the result is written to the cache. */
+  private static BccProgram compile(ProbeOptions options, String source, List<String> cflagList,
+      CompileCache cache, byte[] key, String cacheNote, boolean trim)
+      throws ProbeUnavailableException {
     LibBcc bcc = BccPreflight.libbcc();
     BccPreflight.capabilities(); // first: without them tracefs is unreadable, not missing
     BccPreflight.tracefs();
     BccPreflight.kernelHeaders();
     BccPreflight.bpfSyscall();
+    ProbeTarget target = ProbeTarget.of(options);
 
-    String source = source();
-    String[] cflags = cflags(options).toArray(String[]::new);
+    String[] cflags = cflagList.toArray(String[]::new);
     long t0 = System.nanoTime();
     // The application's stderr is left alone while compiling: redirecting fd 2 is process-wide,
     // so the application's own messages (and the agent's exit lines, in a JVM that exits
@@ -89,10 +139,20 @@ public final class BccProgram implements AutoCloseable {
     List<Integer> fds = new ArrayList<>();
     try {
       long t1 = System.nanoTime();
+      // Read out before libbcc loads anything: the instructions as compiled, maps as created.
+      CompiledProgram compiled = null;
+      if (cache != null) {
+        try {
+          compiled = CompiledProgram.extract(bcc, module);
+        } catch (RuntimeException e) {
+          cacheNote += "; not cacheable: " + e.getMessage();
+        }
+      }
       int slots = dupTable(bcc, module, "slots", fds);
       int stats = dupTable(bcc, module, "stats", fds);
       int ring = dupTable(bcc, module, "events", fds);
       int idle = dupTable(bcc, module, "idle_threads", fds);
+      target.writeTo(bcc.bpf_table_fd(module, "config"));
       int[] perf = new int[Tracepoint.ALL.size()];
       String license = bcc.bpf_module_license(module);
       int kernVersion = bcc.bpf_module_kern_version(module);
@@ -100,7 +160,13 @@ public final class BccProgram implements AutoCloseable {
         perf[i] = attach(bcc, module, Tracepoint.ALL.get(i), license, kernVersion, fds);
       }
       long loadNanos = System.nanoTime() - t1;
-      BccProgram program = new BccProgram(slots, stats, ring, idle, perf, compileNanos, loadNanos);
+      // Written only once the kernel has accepted and attached every program.
+      if (compiled != null) {
+        cacheNote += "; " + cache.store(key, compiled);
+      }
+      BccProgram program = new BccProgram(slots, stats, ring, idle, perf,
+          new LoadReport(LoadReport.Origin.COMPILED, cache == null ? null : cache.dir(),
+              cacheNote, compileNanos, loadNanos));
       fds.clear();
       return program;
     } finally {
@@ -135,26 +201,16 @@ public final class BccProgram implements AutoCloseable {
         + "of memory while compiling.";
   }
 
-  static List<String> cflags(ProbeOptions options) throws ProbeUnavailableException {
+  /**
+   * The compile-time flags: they depend only on {@code options}' sizes, never on the traced
+   * process (that goes into the {@code config} map), so that a compile can be cached.
+   */
+  static List<String> cflags(ProbeOptions options) {
     List<String> flags = new ArrayList<>();
     flags.add("-DMEMSPAN_SLOT_BITS=" + Integer.numberOfTrailingZeros(options.slots()));
     flags.add("-DMEMSPAN_RING_PAGES=" + Math.max(1, options.ringBytes() / LibC.getpagesize()));
     flags.add("-DMEMSPAN_FAULT_ADDRS=" + options.faultAddresses());
     flags.add("-DMEMSPAN_IDLE_THREADS=" + options.idleThreads());
-    flags.add("-DMEMSPAN_TGID=" + options.targetPid());
-    // eBPF sees pids of the initial namespace; elsewhere translate through ours.
-    Path ns = Path.of("/proc/self/ns/pid");
-    try {
-      long ino = ((Number) Files.getAttribute(ns, "unix:ino")).longValue();
-      long dev = ((Number) Files.getAttribute(ns, "unix:dev")).longValue();
-      if (ino != PROC_PID_INIT_INO) {
-        flags.add("-DMEMSPAN_PIDNS_DEV=" + dev + "ULL");
-        flags.add("-DMEMSPAN_PIDNS_INO=" + ino + "ULL");
-      }
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new ProbeUnavailableException(ProbeUnavailableException.Missing.COMPILE,
-          "cannot stat " + ns + " to resolve the pid namespace: " + e.getMessage(), e);
-    }
     return flags;
   }
 

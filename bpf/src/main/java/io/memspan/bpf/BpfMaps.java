@@ -26,6 +26,10 @@ public final class BpfMaps {
 
   /** map_type, key_size, value_size, max_entries, map_flags: the prefix of bpf_attr we set. */
   private static final int CREATE_ATTR_SIZE = 20;
+  /** ... then inner_map_fd, numa_node, map_name[16] (BPF_OBJ_NAME_LEN). */
+  private static final int CREATE_NAME = 28;
+  static final int OBJ_NAME_LEN = 16;
+  private static final int CREATE_NAMED_ATTR_SIZE = CREATE_NAME + OBJ_NAME_LEN;
   /** The *_ELEM and GET_NEXT_KEY struct: map_fd (u32, padded), key, value or next_key, flags. */
   private static final int ELEM_ATTR_SIZE = 32;
   private static final int ELEM_FD = 0;
@@ -69,6 +73,38 @@ public final class BpfMaps {
     }
   }
 
+  /**
+   * {@code BPF_MAP_CREATE} with a name (as {@code bpftool map} shows it; at most 15 characters of
+   * {@code [A-Za-z0-9_.]} are kept): the new map's fd, or minus errno.
+   */
+  static int create(int type, int keySize, int valueSize, int maxEntries, int flags, String name) {
+    try (Memory attr = new Memory(CREATE_NAMED_ATTR_SIZE)) {
+      attr.clear();
+      attr.setInt(0, type);
+      attr.setInt(4, keySize);
+      attr.setInt(8, valueSize);
+      attr.setInt(12, maxEntries);
+      attr.setInt(16, flags);
+      writeObjName(attr, CREATE_NAME, name);
+      return bpf(BPF_MAP_CREATE, attr, CREATE_NAMED_ATTR_SIZE);
+    }
+  }
+
+  /** A kernel object name: NUL-terminated, at most 15 of the characters the kernel accepts. */
+  static void writeObjName(Memory attr, long offset, String name) {
+    StringBuilder kept = new StringBuilder();
+    for (char c : name.toCharArray()) {
+      if (kept.length() == OBJ_NAME_LEN - 1) {
+        break;
+      }
+      if (Character.isLetterOrDigit(c) && c < 128 || c == '_' || c == '.') {
+        kept.append(c);
+      }
+    }
+    byte[] bytes = kept.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    attr.write(offset, bytes, 0, bytes.length);
+  }
+
   /** {@code BPF_MAP_LOOKUP_ELEM}: copies the value of {@code key} into {@code value}. */
   static int lookup(int fd, Pointer key, Pointer value) {
     return elem(BPF_MAP_LOOKUP_ELEM, fd, key, value, 0);
@@ -102,7 +138,8 @@ public final class BpfMaps {
     }
   }
 
-  private static int bpf(int cmd, Memory attr, int size) {
+  /** {@code bpf(cmd, attr, size)}: what the kernel returned, or minus errno. */
+  static int bpf(int cmd, Memory attr, int size) {
     if (SYS_BPF < 0) {
       return -38; // ENOSYS: not a platform whose syscall number we know
     }

@@ -41,6 +41,12 @@ public interface LibBcc extends Library {
 
   int bpf_table_fd(Pointer module, String name);
 
+  long bpf_num_tables(Pointer module);
+
+  String bpf_table_name(Pointer module, long id);
+
+  int bpf_table_fd_id(Pointer module, long id);
+
   int bcc_func_load(Pointer module, int progType, String name, Pointer insns, int progLen,
       String license, int kernVersion, int logLevel, byte[] logBuf, int logBufSize, String devName,
       int attachType);

@@ -17,6 +17,7 @@ import java.util.List;
 public record ProcStatus(int effectiveUid, long capEff, int seccompMode) {
 
   // Capability numbers from linux/capability.h.
+  public static final int CAP_CHOWN = 0;
   public static final int CAP_DAC_OVERRIDE = 1;
   public static final int CAP_DAC_READ_SEARCH = 2;
   public static final int CAP_SYS_ADMIN = 21;

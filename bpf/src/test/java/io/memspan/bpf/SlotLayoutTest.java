@@ -51,6 +51,11 @@ class SlotLayoutTest {
     m.put("offsetof(struct memspan_event, ret)", EventLayout.RET);
     m.put("offsetof(struct memspan_event, op_id)", EventLayout.OP_ID);
     m.put("sizeof(struct memspan_event)", EventLayout.SIZE);
+    m.put("offsetof(struct memspan_config, tgid)", ProbeTarget.TGID);
+    m.put("offsetof(struct memspan_config, pidns)", ProbeTarget.PIDNS);
+    m.put("offsetof(struct memspan_config, pidns_dev)", ProbeTarget.PIDNS_DEV);
+    m.put("offsetof(struct memspan_config, pidns_ino)", ProbeTarget.PIDNS_INO);
+    m.put("sizeof(struct memspan_config)", ProbeTarget.SIZE);
     m.put("MEMSPAN_MMAP", SyscallRecord.Syscall.MMAP.ordinal() + 1);
     m.put("MEMSPAN_MUNMAP", SyscallRecord.Syscall.MUNMAP.ordinal() + 1);
     m.put("MEMSPAN_MREMAP", SyscallRecord.Syscall.MREMAP.ordinal() + 1);

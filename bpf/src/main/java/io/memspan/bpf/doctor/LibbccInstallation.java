@@ -1,15 +1,13 @@
 package io.memspan.bpf.doctor;
 
 import io.memspan.bpf.LibBcc;
+import io.memspan.bpf.LibbccLocation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,52 +28,12 @@ final class LibbccInstallation {
 
   private LibbccInstallation() {}
 
-  /** Directories the dynamic linker searches by default, plus what this JVM and JNA are told. */
   static List<Path> searchPath() {
-    Set<String> dirs = new LinkedHashSet<>();
-    for (String prop : new String[] {"jna.library.path", "java.library.path"}) {
-      addAll(dirs, System.getProperty(prop));
-    }
-    addAll(dirs, System.getenv("LD_LIBRARY_PATH"));
-    String triple = switch (System.getProperty("os.arch")) {
-      case "amd64", "x86_64" -> "x86_64-linux-gnu";
-      case "aarch64" -> "aarch64-linux-gnu";
-      default -> System.getProperty("os.arch") + "-linux-gnu";
-    };
-    for (String d : new String[] {"/usr/local/lib", "/usr/local/lib64", "/usr/lib/" + triple,
-        "/lib/" + triple, "/usr/lib64", "/lib64", "/usr/lib", "/lib"}) {
-      dirs.add(d);
-    }
-    List<Path> out = new ArrayList<>();
-    for (String d : dirs) {
-      out.add(Path.of(d));
-    }
-    return out;
+    return LibbccLocation.searchPath();
   }
 
-  private static void addAll(Set<String> dirs, String pathList) {
-    if (pathList != null) {
-      for (String d : pathList.split(":")) {
-        if (!d.isBlank()) {
-          dirs.add(d);
-        }
-      }
-    }
-  }
-
-  /** The first {@code libbcc.so.0} on the search path, resolved to the file it links to. */
   static Optional<Path> locate(List<Path> searchPath) {
-    for (Path dir : searchPath) {
-      Path lib = dir.resolve(LIBRARY);
-      if (Files.exists(lib)) {
-        try {
-          return Optional.of(lib.toRealPath());
-        } catch (IOException e) {
-          return Optional.of(lib);
-        }
-      }
-    }
-    return Optional.empty();
+    return LibbccLocation.locate(searchPath);
   }
 
   /** {@code 0.26.0} from {@code libbcc.so.0.26.0}. */
