@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * In a pid namespace of its own (as in a container), the probe filters and keys slots by the pids
@@ -20,9 +21,10 @@ import org.junit.jupiter.api.Test;
  */
 class PidNamespaceTest {
 
-  /** Child: load, arm, map and touch 16 MiB, report as key=value lines. */
+  /** Child: load (compile cache in args[0]), arm, map and touch 16 MiB, report as key=value lines. */
   public static void main(String[] args) throws Exception {
-    try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
+    try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults().withCacheDir(Path.of(args[0])))) {
+      System.out.println("origin=" + ((BccProbe) probe).loadReport().origin());
       ThreadSlot slot = probe.claimCurrentThread();
       // Every call the armed op makes is made once before: a first call through a JNA proxy loads
       // classes, and class loading commits metaspace in 64 KiB mmaps that would land in the op.
@@ -59,15 +61,25 @@ class PidNamespaceTest {
     }
   }
 
+  /**
+   * Twice: the first child compiles (its namespace goes into the config map, not the code) and
+   * writes the compile cache, the second loads from it.
+   */
   @Test
-  void attributesInsideAPidNamespace() throws Exception {
+  void attributesInsideAPidNamespace(@TempDir Path cache) throws Exception {
     Probes.assumeToolAsAdmin("unshare", "creating a pid namespace");
+    for (String origin : List.of("COMPILED", "CACHED")) {
+      attributesInsideAPidNamespace(cache, origin);
+    }
+  }
+
+  private void attributesInsideAPidNamespace(Path cache, String origin) throws Exception {
     List<String> cmd = new ArrayList<>(List.of("unshare", "--pid", "--fork", "--mount-proc",
         Path.of(System.getProperty("java.home"), "bin", "java").toString()));
     cmd.addAll(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()
         .stream().filter(a -> a.startsWith("--enable-native-access")).toList());
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        PidNamespaceTest.class.getName()));
+        PidNamespaceTest.class.getName(), cache.toString()));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
@@ -77,6 +89,7 @@ class PidNamespaceTest {
       kv.put(l.substring(0, eq), l.substring(eq + 1));
     });
     assertEquals(null, kv.get("unavailable"), out);
+    assertEquals(origin, kv.get("origin"), out);
     assertEquals("1", kv.get("pid"), "the child is pid 1 of its namespace: " + out);
     assertEquals(String.valueOf(16 << 20), kv.get("recordLen"), out);
     assertEquals(kv.get("recordedBytes"), kv.get("mmapBytes"), out);

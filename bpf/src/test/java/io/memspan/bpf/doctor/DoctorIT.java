@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memspan.bpf.BpfRequirement;
+import io.memspan.bpf.ProbeOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,7 +47,16 @@ class DoctorIT {
       assertTrue(checks.stream().anyMatch(l -> l.matches("^ok +tracepoint " + tp + " +id \\d+$")),
           tp + " in\n" + all);
     }
-    assertTrue(all.contains("compiled, loaded and attached (bcc)"), all);
+    String program = checks.get(checks.size() - 1);
+    assertTrue(program.contains("compiled, loaded and attached (bcc)")
+        || program.contains("loaded from the compile cache and attached (bcc)"), all);
+    assertTrue(program.contains("; compile cache " + ProbeOptions.defaultCacheDir() + ": "), all);
+
+    // Whatever the first run found, it left the cache warm: the next doctor (and agent) hits it.
+    Run again = doctor();
+    assertTrue(again.lines().stream().anyMatch(l -> l.matches("^ok +program memspan\\.bpf\\.c +"
+        + "loaded from the compile cache and attached \\(bcc\\) in \\d+ ms, then closed; compile"
+        + " cache " + ProbeOptions.defaultCacheDir() + ": hit$")), String.join("\n", again.lines()));
   }
 
   @Test

@@ -4,7 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memspan.bpf.LoadReport;
 import io.memspan.bpf.ProbeUnavailableException.Missing;
+import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -25,5 +27,19 @@ class ProgramCheckTest {
     assertTrue(attach.contains("perf_event") && attach.contains("tracefs"), attach);
     assertTrue(map.contains("mmap") && map.contains("LSM"), map);
     assertEquals(CapabilityCheck.GRANT, ProgramCheck.fixFor(Missing.CAPABILITY));
+  }
+
+  @Test
+  void theProgramLineSaysWhereTheCacheIsAndWhetherItHit() {
+    assertEquals("loaded from the compile cache and attached (bcc) in 41 ms, then closed; compile"
+        + " cache /var/cache/memspan/bpf: hit", ProgramCheck.describe(new LoadReport(
+        LoadReport.Origin.CACHED, Path.of("/var/cache/memspan/bpf"), "hit", 0, 1), "bcc", 41));
+    assertEquals("compiled, loaded and attached (bcc) in 900 ms, then closed; compile cache"
+        + " /c: miss: no entry for key 0a0b0c0d0e0f; written", ProgramCheck.describe(
+        new LoadReport(LoadReport.Origin.COMPILED, Path.of("/c"),
+            "miss: no entry for key 0a0b0c0d0e0f; written", 1, 1), "bcc", 900));
+    assertEquals("compiled, loaded and attached (bcc) in 900 ms, then closed; compile cache off",
+        ProgramCheck.describe(new LoadReport(LoadReport.Origin.COMPILED, null, "off", 1, 1), "bcc",
+            900));
   }
 }
