@@ -10,7 +10,8 @@ import java.nio.file.Path;
 
 /**
  * What loading the bcc probe costs a process: dlopen of libbcc (with LLVM), compile, load +
- * attach, and resident memory before, after loading and after malloc_trim(0). Run in a fresh JVM:
+ * attach, and resident memory before, after loading and after malloc_trim(0), with the compile cache
+ * off (OpenCost compares a compile with a cache hit). Run in a fresh JVM:
  * {@code java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.LoadCost [repeats]}
  */
 public final class LoadCost {
@@ -29,7 +30,7 @@ public final class LoadCost {
     long rss1 = rssKb();
 
     long cpu0 = CPU.getCurrentThreadCpuTime();
-    BccProgram program = BccProgram.load(ProbeOptions.defaults(), false);
+    BccProgram program = BccProgram.load(ProbeOptions.defaults().withCache("off"), false);
     long cpuMs = (CPU.getCurrentThreadCpuTime() - cpu0) / 1_000_000;
     long rss2 = rssKb();
     Syscalls.malloc_trim(0);
@@ -46,7 +47,7 @@ public final class LoadCost {
     for (int i = 0; i < repeats; i++) {
       long t = System.nanoTime();
       long c = CPU.getCurrentThreadCpuTime();
-      try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults())) {
+      try (MemoryProbe probe = MemoryProbes.bcc(ProbeOptions.defaults().withCache("off"))) {
         long total = (System.nanoTime() - t) / 1_000_000;
         long cpu = (CPU.getCurrentThreadCpuTime() - c) / 1_000_000;
         io.memspan.bpf.BccProbe bcc = (io.memspan.bpf.BccProbe) probe;

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.OpenCost [rounds]
- * java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.OpenCost dlopen   # one child: dlopen libbcc only
+ * java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.OpenCost dlopen   # JNA + dlopen of libbcc only
+ * java -cp bench/target/memspan-bench.jar io.memspan.bench.bpf.OpenCost jna      # JNA only: the baseline
  * </pre>
  */
 public final class OpenCost {
@@ -37,12 +38,17 @@ public final class OpenCost {
       child(Path.of(args[1]));
       return;
     }
-    if (args.length > 0 && args[0].equals("dlopen")) {
-      long cpu0 = PROCESS.getProcessCpuTime();
-      long t0 = System.nanoTime();
-      LibBcc.load();
-      System.out.printf(Locale.ROOT, "dlopen libbcc.so.0: %.1f ms wall, %.1f ms process CPU%n",
-          (System.nanoTime() - t0) / 1e6, (PROCESS.getProcessCpuTime() - cpu0) / 1e6);
+    if (args.length > 0 && (args[0].equals("dlopen") || args[0].equals("jna"))) {
+      // Both initialise JNA and libc; only "dlopen" then loads libbcc (and LLVM with it), so that
+      // perf stat of the two isolates the dlopen.
+      com.sun.jna.NativeLibrary.getInstance("c");
+      if (args[0].equals("dlopen")) {
+        long cpu0 = PROCESS.getProcessCpuTime();
+        long t0 = System.nanoTime();
+        LibBcc.load();
+        System.out.printf(Locale.ROOT, "dlopen libbcc.so.0: %.1f ms wall, %.1f ms process CPU%n",
+            (System.nanoTime() - t0) / 1e6, (PROCESS.getProcessCpuTime() - cpu0) / 1e6);
+      }
       return;
     }
     int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
@@ -98,8 +104,17 @@ public final class OpenCost {
         Double.parseDouble(f[3])};
   }
 
-  /** One probe opened in this fresh JVM: "open wallMs processCpuMs threadCpuMs origin libbcc=…". */
+  /**
+   * One probe opened in this fresh JVM: "open wallMs processCpuMs threadCpuMs origin libbcc=…".
+   * JNA is initialised first and reported apart ("jna …"): the agent uses it anyway (thread ids), so
+   * it is not part of what the cache can save.
+   */
   private static void child(Path cacheDir) throws Exception {
+    long jnaCpu0 = PROCESS.getProcessCpuTime();
+    long jna0 = System.nanoTime();
+    com.sun.jna.NativeLibrary.getInstance("c");
+    System.out.printf(Locale.ROOT, "jna init %.1f ms wall, %.1f ms process CPU%n",
+        (System.nanoTime() - jna0) / 1e6, (PROCESS.getProcessCpuTime() - jnaCpu0) / 1e6);
     ProbeOptions options = ProbeOptions.defaults().withCacheDir(cacheDir);
     long cpu0 = PROCESS.getProcessCpuTime();
     long thread0 = THREAD.getCurrentThreadCpuTime();
