@@ -68,18 +68,20 @@ public final class BccProgram implements AutoCloseable {
     String source = source();
     List<String> cflags = cflags(options);
     if (options.cacheDir() == null) {
-      return compile(options, source, cflags, null, null, "off", trim);
+      return compile(options, source, cflags, null, null, null, trim);
     }
     CompileCache cache = new CompileCache(options.cacheDir(), CompileCache.euid());
     byte[] key;
     try {
       key = CompileCache.key(source, cflags);
     } catch (RuntimeException e) {
-      return compile(options, source, cflags, null, null, "not used: " + e, trim);
+      return compile(options, source, cflags, null, null,
+          "not used: " + e, trim);
     }
     CompileCache.Lookup hit = cache.lookup(key);
     if (hit.program() == null) {
-      return compile(options, source, cflags, cache, key, hit.reason(), trim);
+      return compile(options, source, cflags, hit.trusted() ? cache : null, key,
+          hit.reason(), trim);
     }
     // The same checks as before a compile, minus libbcc and kernel headers, which a cached
     // program does not need.
@@ -93,14 +95,17 @@ public final class BccProgram implements AutoCloseable {
       // LSM): compile as without a cache, and say so once per process.
       if (CACHED_LOAD_FAILURES.getAndIncrement() == 0) {
         System.err.println("memspan: the cached eBPF program did not load, compiling instead: "
-            + e.getMessage());
+            + e.getMessage().replace('\n', ' '));
       }
       return compile(options, source, cflags, cache, key,
           "cached entry did not load (" + e.getMessage() + ")", trim);
     }
   }
 
-  /** Today's path: libbcc compiles, loads and attaches; the result is written to the cache. */
+  /**
+   * Today's path: libbcc compiles, loads and attaches; the result is written to {@code cache}
+   * unless it is null. {@code cacheNote} is what the cache said, null when it is off.
+   */
   private static BccProgram compile(ProbeOptions options, String source, List<String> cflagList,
       CompileCache cache, byte[] key, String cacheNote, boolean trim)
       throws ProbeUnavailableException {
@@ -164,9 +169,12 @@ public final class BccProgram implements AutoCloseable {
       if (compiled != null) {
         cacheNote += "; " + cache.store(key, compiled);
       }
+      LoadReport report = cacheNote == null
+          ? new LoadReport(LoadReport.Origin.COMPILED, null, "off", compileNanos, loadNanos)
+          : new LoadReport(LoadReport.Origin.COMPILED, options.cacheDir(), cacheNote,
+              compileNanos, loadNanos);
       BccProgram program = new BccProgram(slots, stats, ring, idle, perf,
-          new LoadReport(LoadReport.Origin.COMPILED, cache == null ? null : cache.dir(),
-              cacheNote, compileNanos, loadNanos));
+          report);
       fds.clear();
       return program;
     } finally {

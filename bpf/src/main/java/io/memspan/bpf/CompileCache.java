@@ -57,7 +57,8 @@ final class CompileCache {
 
   /**
    * Where the cache lives by default: {@code /var/cache/memspan/bpf} for root, else
-   * {@code $XDG_CACHE_HOME/memspan/bpf}, else {@code ~/.cache/memspan/bpf}.
+   * {@code $XDG_CACHE_HOME/memspan/bpf}, else {@code ~/.cache/memspan/bpf}; null (no cache) when
+   * there is no absolute home directory either.
    */
   static Path defaultDir(int euid, Map<String, String> env, String home) {
     if (euid == 0) {
@@ -66,6 +67,9 @@ final class CompileCache {
     String xdg = env.get("XDG_CACHE_HOME");
     if (xdg != null && xdg.startsWith("/")) {
       return Path.of(xdg, "memspan", "bpf");
+    }
+    if (home == null || !home.startsWith("/")) {
+      return null; // no home (a uid without a passwd entry: user.home is "?"): no cache
     }
     return Path.of(home, ".cache", "memspan", "bpf");
   }
@@ -127,8 +131,15 @@ final class CompileCache {
     }
   }
 
-  /** A lookup's outcome: the program, or null and why not. */
-  record Lookup(CompiledProgram program, String reason) {}
+  /**
+   * A lookup's outcome: the program, or null and why not; {@code trusted} when the directory may
+   * take the entry a compile writes.
+   */
+  record Lookup(CompiledProgram program, String reason, boolean trusted) {
+    Lookup(CompiledProgram program, String reason) {
+      this(program, reason, !reason.startsWith("not used: "));
+    }
+  }
 
   /** The entry for {@code key}, if there is a trusted, intact one. Never throws. */
   Lookup lookup(byte[] key) {

@@ -104,6 +104,7 @@ class CacheEntryTest {
         CompileCache.defaultDir(1000, Map.of(), "/home/u"));
     assertEquals(Path.of("/home/u/.cache/memspan/bpf"),
         CompileCache.defaultDir(1000, Map.of("XDG_CACHE_HOME", "relative"), "/home/u"));
+    assertEquals(null, CompileCache.defaultDir(1000, Map.of(), "?"), "no home: no cache");
   }
 
   @Test
