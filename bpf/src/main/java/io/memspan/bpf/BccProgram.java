@@ -90,15 +90,16 @@ public final class BccProgram implements AutoCloseable {
     BccPreflight.bpfSyscall();
     try {
       return CachedProgram.load(hit.program(), ProbeTarget.of(options), tracefs, cache.dir());
-    } catch (ProbeUnavailableException e) {
+    } catch (ProbeUnavailableException | RuntimeException e) {
       // An intact entry the kernel refuses (a kernel update with the same release string, an
       // LSM): compile as without a cache, and say so once per process.
+      String why = e instanceof ProbeUnavailableException ? e.getMessage() : e.toString();
       if (CACHED_LOAD_FAILURES.getAndIncrement() == 0) {
         System.err.println("memspan: the cached eBPF program did not load, compiling instead: "
-            + e.getMessage().replace('\n', ' '));
+            + why.replace('\n', ' '));
       }
       return compile(options, source, cflags, cache, key,
-          "cached entry did not load (" + e.getMessage() + ")", trim);
+          "cached entry did not load (" + why + ")", trim);
     }
   }
 
