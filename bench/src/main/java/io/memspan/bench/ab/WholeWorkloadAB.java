@@ -68,6 +68,15 @@ public final class WholeWorkloadAB implements Callable<Integer> {
       description = "agent kernel modes to compare (default: off,rusage, plus bcc as root)")
   List<String> kernels;
 
+  @Option(names = "--mode", paramLabel = "NAME=OPTIONS", mapFallbackValue = "",
+      description = "an agent configuration of its own, e.g. --mode 'disabled=memspan.enabled=false'"
+          + " (options as agent arguments, after the exporters-off ones); repeatable, beside --kernels")
+  Map<String, String> namedModes = new LinkedHashMap<>();
+
+  @Option(names = "--workloads", split = ",",
+      description = "which workloads to run (default: all of JsonOrders,SqlOrders)")
+  List<String> workloads;
+
   @Option(names = "--minutes", defaultValue = "0",
       description = "start no round that would end after this many minutes (0: no limit)")
   double minutes;
@@ -108,12 +117,25 @@ public final class WholeWorkloadAB implements Callable<Integer> {
     String sizeArg = size.equals("default") ? size : String.valueOf(Workloads.positive(size, "size"));
     Path agent = AgentModes.agentJar(agentJar);
     List<String> kernelModes = kernels != null ? kernels
+        : !namedModes.isEmpty() ? List.of()
         : isRoot() ? List.of("off", "rusage", "bcc") : List.of("off", "rusage");
     Map<String, List<String>> modes = AgentModes.kernelModes(agent, "", kernelModes);
+    AgentModes.namedModes(agent, namedModes).forEach((name, args) -> {
+      if (modes.putIfAbsent(name, args) != null) {
+        throw new IllegalArgumentException("--mode " + name + " names a configuration twice");
+      }
+    });
+    List<String> runWorkloads = workloads == null ? WORKLOADS : workloads;
+    for (String w : runWorkloads) {
+      if (!WORKLOADS.contains(w)) {
+        throw new IllegalArgumentException("--workloads: unknown workload '" + w + "', expected "
+            + String.join(" or ", WORKLOADS));
+      }
+    }
     Path file = raw != null ? raw : Files.createTempFile("memspan-ab-", ".tsv");
 
     Map<String, String> header = new LinkedHashMap<>();
-    header.put(RawRuns.WORKLOADS, String.join("|", WORKLOADS));
+    header.put(RawRuns.WORKLOADS, String.join("|", runWorkloads));
     header.put(RawRuns.MODES, String.join("|", modes.keySet()));
     header.put("started", Instant.now().toString());
     header.put("jdk", System.getProperty("java.version"));
@@ -127,7 +149,7 @@ public final class WholeWorkloadAB implements Callable<Integer> {
     System.err.println("raw runs: " + file);
 
     List<Cell> cells = new ArrayList<>();
-    for (String w : WORKLOADS) {
+    for (String w : runWorkloads) {
       modes.forEach((name, args) -> cells.add(new Cell(w, name, args)));
     }
     RoundSchedule<Cell> schedule = new RoundSchedule<>(cells, seed);

@@ -52,4 +52,20 @@ public final class AgentModes {
     }
     return configs;
   }
+
+  /**
+   * Agent configurations given by name, e.g. {@code disabled -> memspan.enabled=false}; a name
+   * ends up in the raw runs' columns and header, so it may not hold a tab, a '|' or a line break.
+   */
+  public static Map<String, List<String>> namedModes(Path agent, Map<String, String> named) {
+    Map<String, List<String>> configs = new LinkedHashMap<>();
+    named.forEach((name, options) -> {
+      if (name.isBlank() || name.equals(NO_AGENT) || name.matches("(?s).*[\\t|\\n\\r].*")) {
+        throw new IllegalArgumentException("mode name '" + name + "' is empty, '" + NO_AGENT
+            + "' or holds a tab, '|' or line break");
+      }
+      configs.put("agent, " + name, List.of(javaagent(agent, options)));
+    });
+    return configs;
+  }
 }
