@@ -197,7 +197,9 @@ final class AgentRuntime {
     // first second; then it competes as before, or a CPU-bound application would never get the
     // probe. The only thread it starts is bpf's Cleaner for the slot map (used at close).
     KernelSource.Choice choice;
-    try (BackgroundPriority.Lowered lowered = BackgroundPriority.lowerCurrentThreadFor(1000)) {
+    // off and rusage open in microseconds: lowering would only load JNA (kernel=off needs none)
+    try (BackgroundPriority.Lowered lowered = KernelSource.mayCompile(settings.kernel())
+        ? BackgroundPriority.lowerCurrentThreadFor(1000) : BackgroundPriority.unchanged()) {
       ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
       choice = KernelSource.choose(settings.kernel(), new MemoryProbeFactory(options));
     }

@@ -100,7 +100,10 @@ public final class Exporters {
     }
     SenderLimits.maxInFlight((int) config.longValue(ConfigKeys.EXPORT_INFLIGHT,
         ConfigKeys.EXPORT_INFLIGHT_DEFAULT, 1, 1024));
-    Resource resource = AgentResource.build(config);
+    // Detecting the resource loads the SDK's resource classes and the process handle: only
+    // for a signal that is exported.
+    Resource resource = traces.isPresent() || metrics.isPresent() ? AgentResource.build(config)
+        : null;
 
     // Failures are counted and summarised by memspan; the SDK's own log lines would land in
     // the application's stderr, once per failed batch.

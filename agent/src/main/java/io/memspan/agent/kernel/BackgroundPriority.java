@@ -60,6 +60,11 @@ public final class BackgroundPriority {
     }
   }
 
+  /** Nothing lowered: for work too small to be worth binding libc (loading JNA) for. */
+  public static Lowered unchanged() {
+    return new Lowered(Level.UNCHANGED, null);
+  }
+
   /** Lowers the calling thread for at most {@code graceMillis}; never throws. */
   public static Lowered lowerCurrentThreadFor(long graceMillis) {
     Thread deadline = null;

@@ -64,6 +64,12 @@ public final class KernelSource {
     }
   }
 
+  /** Whether {@code mode} may load the eBPF program: the one source whose start costs CPU. */
+  public static boolean mayCompile(String mode) {
+    String m = mode.toLowerCase(Locale.ROOT);
+    return !m.equals("off") && !m.equals("rusage");
+  }
+
   private static String reason(Throwable e) {
     String m = e.getMessage();
     return m == null || m.isBlank() ? e.toString() : m;

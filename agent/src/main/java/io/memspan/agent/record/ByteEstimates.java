@@ -53,12 +53,15 @@ final class ByteEstimates {
     return kind == Kinds.IDENTITY_HASH_MAP ? capacity * 2 : capacity;
   }
 
-  /** 4 with compressed oops, else 8: read once from the HotSpot diagnostic bean. */
+  /**
+   * 4 with compressed oops, else 8: the JVM's own scale of an {@code Object[]}. Read from
+   * {@code sun.misc.Unsafe}'s constant, not the HotSpot diagnostic bean: the bean pulls in the
+   * platform management service (~200 classes, tens of ms of CPU) on the agent's first cycle.
+   */
   static int detectReferenceWidth() {
     try {
-      com.sun.management.HotSpotDiagnosticMXBean bean = java.lang.management.ManagementFactory
-          .getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-      return Boolean.parseBoolean(bean.getVMOption("UseCompressedOops").getValue()) ? 4 : 8;
+      int scale = sun.misc.Unsafe.ARRAY_OBJECT_INDEX_SCALE;
+      return scale == 8 ? 8 : 4;
     } catch (Throwable e) {
       return 4;
     }

@@ -70,4 +70,12 @@ class KernelSourceTest {
     KernelSource.Choice off = KernelSource.choose("off", failing(false, false, null, null));
     assertEquals("none", off.probe().source());
   }
+
+  @Test
+  void onlyModesThatMayLoadTheEbpfProgramAreWorthLoweringFor() {
+    assertEquals(true, KernelSource.mayCompile("auto"));
+    assertEquals(true, KernelSource.mayCompile("BCC"));
+    assertEquals(false, KernelSource.mayCompile("off"));
+    assertEquals(false, KernelSource.mayCompile("Rusage"));
+  }
 }
