@@ -12,6 +12,9 @@ import java.util.Map;
  * kernel's USER_HZ resolution (10 ms here): small against a run's seconds of CPU, and it is the same
  * quantization for every configuration.
  *
+ * <p>After the steady runs it prints one {@link ThreadCpu} line: their CPU time by category of
+ * thread ({@code CpuBreakdown} reads it; the A/B ignores it).
+ *
  * <p>usage: WorkloadRunner JsonOrders|SqlOrders size|default warmups steady
  */
 public final class WorkloadRunner {
@@ -40,7 +43,11 @@ public final class WorkloadRunner {
     int warmups = nonNegative(args[2], "warmups");
     int steady = nonNegative(args[3], "steady");
     String first = null;
+    ThreadCpu steadyStart = null;
     for (int i = 0; i < 1 + warmups + steady; i++) {
+      if (i == 1 + warmups) {
+        steadyStart = ThreadCpu.now();
+      }
       String phase = i == 0 ? IterationLine.COLD
           : i <= warmups ? IterationLine.WARMUP : IterationLine.STEADY;
       long cpu0 = processCpuNanos();
@@ -55,6 +62,10 @@ public final class WorkloadRunner {
       }
       first = sum;
       System.out.println(new IterationLine(phase, wall, cpu, sum).format());
+    }
+    if (steadyStart != null) {
+      // who spent the steady runs' CPU: the application, the JIT, the GC or the agent
+      System.out.println(ThreadCpu.format(steadyStart.until(ThreadCpu.now())));
     }
   }
 
