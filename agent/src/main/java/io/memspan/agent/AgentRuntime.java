@@ -200,7 +200,8 @@ final class AgentRuntime {
     // off and rusage open in microseconds: lowering would only load JNA (kernel=off needs none)
     try (BackgroundPriority.Lowered lowered = KernelSource.mayCompile(settings.kernel())
         ? BackgroundPriority.lowerCurrentThreadFor(1000) : BackgroundPriority.unchanged()) {
-      ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes());
+      ProbeOptions options = ProbeOptions.defaults().withRingBytes(settings.ringBytes())
+          .withCache(settings.kernelCache());
       choice = KernelSource.choose(settings.kernel(), new MemoryProbeFactory(options));
     }
     synchronized (this) {

@@ -4,6 +4,7 @@ import io.memspan.agent.config.AgentConfig;
 import io.memspan.agent.config.ConfigException;
 import io.memspan.agent.config.ConfigKeys;
 import io.memspan.agent.config.OtlpSettings;
+import io.memspan.bpf.ProbeOptions;
 import java.util.Locale;
 
 /**
@@ -12,7 +13,7 @@ import java.util.Locale;
  */
 record Settings(boolean enabled, String kernel, long threshold, double sampleRate,
     long slowMicros, long spansPerSecond, boolean summary, long adviceIntervalSeconds,
-    boolean instrumentInPremain, int ringBytes) {
+    boolean instrumentInPremain, int ringBytes, String kernelCache) {
 
   static Settings from(AgentConfig c) {
     String kernel = c.string(ConfigKeys.KERNEL, ConfigKeys.KERNEL_DEFAULT).toLowerCase(Locale.ROOT);
@@ -53,11 +54,19 @@ record Settings(boolean enabled, String kernel, long threshold, double sampleRat
       throw new ConfigException(ConfigKeys.KERNEL_RING_BYTES + "=" + ring
           + " must be a power of two from 4096 to 1073741824");
     }
+    String cache = c.string(ConfigKeys.KERNEL_CACHE, ConfigKeys.KERNEL_CACHE_DEFAULT);
+    try {
+      // the bpf module owns what a cache setting means; a directory's trust is checked at use
+      new ProbeOptions(0, 4096, 4096, 0, 1, null).withCache(
+          cache.strip().equals(ConfigKeys.KERNEL_CACHE_DEFAULT) ? "off" : cache);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(ConfigKeys.KERNEL_CACHE + "=" + cache + ": " + e.getMessage());
+    }
     // The exporter's own keys are checked here too, so a bad one disables the agent at start
     // with one line rather than later on a background thread.
     OtlpSettings.resolve(c, OtlpSettings.Signal.TRACES);
     OtlpSettings.resolve(c, OtlpSettings.Signal.METRICS);
     return new Settings(c.bool(ConfigKeys.ENABLED, true), kernel, threshold, rate, slow, sps,
-        c.bool(ConfigKeys.SUMMARY, false), advice, instrument.equals("premain"), (int) ring);
+        c.bool(ConfigKeys.SUMMARY, false), advice, instrument.equals("premain"), (int) ring, cache);
   }
 }

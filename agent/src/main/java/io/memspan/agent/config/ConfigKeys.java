@@ -26,6 +26,13 @@ public final class ConfigKeys {
   public static final String KERNEL_RING_BYTES = "memspan.kernel.ring.bytes";
   public static final long KERNEL_RING_BYTES_DEFAULT = 4L << 20;
 
+  /**
+   * The eBPF program's compile cache: default (/var/cache/memspan/bpf as root, else under
+   * ~/.cache), off (libbcc compiles at every start), or an absolute directory.
+   */
+  public static final String KERNEL_CACHE = "memspan.kernel.cache";
+  public static final String KERNEL_CACHE_DEFAULT = "default";
+
   /** Ops whose new capacity (elements, or bytes for buffers) is below this are not armed. */
   public static final String THRESHOLD = "memspan.threshold";
   public static final long THRESHOLD_DEFAULT = 4096;

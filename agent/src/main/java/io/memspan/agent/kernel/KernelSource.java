@@ -1,5 +1,6 @@
 package io.memspan.agent.kernel;
 
+import io.memspan.bpf.BccProbe;
 import io.memspan.bpf.MemoryProbe;
 import io.memspan.bpf.ProbeUnavailableException;
 import java.util.Locale;
@@ -34,7 +35,7 @@ public final class KernelSource {
                 + " or syscalls");
       case "bcc":
         try {
-          return new Choice(factory.bcc(), "memspan: kernel source bcc (eBPF, exact per op)");
+          return bcc(factory.bcc());
         } catch (ProbeUnavailableException | RuntimeException | LinkageError e) {
           return new Choice(factory.none(), "memspan: kernel source none (memspan.kernel=bcc but "
               + "eBPF is unavailable: " + reason(e) + ")");
@@ -50,7 +51,7 @@ public final class KernelSource {
       default:
         String bccReason;
         try {
-          return new Choice(factory.bcc(), "memspan: kernel source bcc (eBPF, exact per op)");
+          return bcc(factory.bcc());
         } catch (ProbeUnavailableException | RuntimeException | LinkageError e) {
           bccReason = reason(e);
         }
@@ -62,6 +63,13 @@ public final class KernelSource {
               + bccReason + "; getrusage unavailable: " + reason(e) + ")");
         }
     }
+  }
+
+  /** The bcc line says where the program came from: libbcc's compile or the compile cache. */
+  private static Choice bcc(MemoryProbe probe) {
+    String line = "memspan: kernel source bcc (eBPF, exact per op)";
+    return new Choice(probe, probe instanceof BccProbe b ? line + ", program " + b.loadReport()
+        : line);
   }
 
   /** Whether {@code mode} may load the eBPF program: the one source whose start costs CPU. */
