@@ -26,6 +26,7 @@ public final class BackgroundPriority {
   public enum Level { SCHED_IDLE, NICE_19, UNCHANGED }
 
   static final int SCHED_OTHER_POLICY = 0; // <linux/sched.h>
+  static final int SCHED_BATCH_POLICY = 3;
   static final int SCHED_IDLE_POLICY = 5;
   static final int PRIO_PROCESS = 0; // per thread on Linux: who = a tid, or 0 for the caller
   static final int LOWEST_NICE = 19;
@@ -36,10 +37,18 @@ public final class BackgroundPriority {
   public static final class Lowered implements AutoCloseable {
     public final Level level;
     private final Thread deadline;
+    private final int policy;
+    private final int nice;
 
     Lowered(Level level, Thread deadline) {
+      this(level, deadline, SCHED_OTHER_POLICY, 0);
+    }
+
+    Lowered(Level level, Thread deadline, int policy, int nice) {
       this.level = level;
       this.deadline = deadline;
+      this.policy = policy;
+      this.nice = nice;
     }
 
     Thread deadline() {
@@ -48,14 +57,14 @@ public final class BackgroundPriority {
 
     /**
      * Called by the lowered thread when the work is done: the deadline will not touch it (nor its
-     * tid, once reused), and it goes back to normal priority itself if allowed, so that what it
+     * tid, once reused), and it goes back to its priority itself if allowed, so that what it
      * does next (taking locks the application or the shutdown hook may want) is not starved.
      */
     @Override
     public void close() {
       if (deadline != null) {
         deadline.interrupt();
-        restore(0);
+        restore(0, policy, nice);
       }
     }
   }
@@ -70,6 +79,13 @@ public final class BackgroundPriority {
     Thread deadline = null;
     try {
       int tid = Libc.gettid();
+      // Back to where the thread was, not to nice 0: in a JVM started with `nice`, nice 0 would
+      // put memspan's thread above the application's.
+      int policy = Libc.sched_getscheduler(0);
+      int nice = Libc.getpriority(PRIO_PROCESS, 0);
+      if (policy != SCHED_OTHER_POLICY && policy != SCHED_BATCH_POLICY) {
+        return new Lowered(Level.UNCHANGED, null); // idle already, or real-time: left alone
+      }
       // created before the priority drops, so it does not inherit it
       deadline = new Thread(() -> {
         try {
@@ -77,15 +93,18 @@ public final class BackgroundPriority {
         } catch (InterruptedException done) {
           return;
         }
-        restore(tid);
+        restore(tid, policy, nice);
       }, "memspan-compile-deadline");
       deadline.setDaemon(true);
       deadline.start();
+      Level level = lowerCurrentThread();
+      return new Lowered(level, deadline, policy, nice);
     } catch (Throwable e) {
+      if (deadline != null) {
+        deadline.interrupt();
+      }
       return new Lowered(Level.UNCHANGED, null); // no deadline: rather normal than starving
     }
-    Level level = lowerCurrentThread();
-    return new Lowered(level, deadline);
   }
 
   /** Lowers the calling thread for good (it cannot raise itself again unprivileged). */
@@ -103,11 +122,11 @@ public final class BackgroundPriority {
     return Level.UNCHANGED;
   }
 
-  /** Back to SCHED_OTHER, nice 0: {@code tid}, or the calling thread for 0. */
-  private static void restore(int tid) {
+  /** Back to {@code policy} and {@code nice}: {@code tid}, or the calling thread for 0. */
+  private static void restore(int tid, int policy, int nice) {
     try {
-      Libc.sched_setscheduler(tid, SCHED_OTHER_POLICY, new int[] {0});
-      Libc.setpriority(PRIO_PROCESS, tid, 0);
+      Libc.sched_setscheduler(tid, policy, new int[] {0});
+      Libc.setpriority(PRIO_PROCESS, tid, nice);
     } catch (Throwable e) {
       // not permitted: the thread finishes at low priority
     }
@@ -124,5 +143,10 @@ public final class BackgroundPriority {
     static native int sched_setscheduler(int pid, int policy, int[] param);
 
     static native int setpriority(int which, int who, int prio);
+
+    static native int sched_getscheduler(int pid);
+
+    /** The nice value (glibc converts the raw syscall's 20 - nice); -1 is also the error. */
+    static native int getpriority(int which, int who);
   }
 }

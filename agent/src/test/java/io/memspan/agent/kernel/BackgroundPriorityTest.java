@@ -21,8 +21,14 @@ class BackgroundPriorityTest {
     }
   }
 
-  private static final Sched SCHED_IDLE = new Sched(5, 0);
-  private static final Sched NICE_19 = new Sched(0, 19);
+  /**
+   * What a lowered thread looks like: SCHED_IDLE keeps the thread's nice (the build may run under
+   * `nice`); the fallback is nice 19.
+   */
+  private static Sched lowered(BackgroundPriority.Level level, Sched before) {
+    return level == BackgroundPriority.Level.SCHED_IDLE ? new Sched(5, before.nice())
+        : new Sched(0, 19);
+  }
 
   @Test
   void theCallingThreadGoesToSchedIdleAndTheOthersStayWhereTheyWere() throws Exception {
@@ -41,7 +47,7 @@ class BackgroundPriorityTest {
 
     Object[] r = seen.get();
     // SCHED_IDLE needs no privilege since Linux 2.6.39; nice 19 is the fallback
-    Sched expected = r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19;
+    Sched expected = lowered((BackgroundPriority.Level) r[0], before);
     assertEquals(expected, r[1], "the kernel's view of the lowered thread (" + r[0] + ")");
     assertEquals(before, Sched.ofCurrentThread(), "only the calling thread is lowered");
   }
@@ -65,7 +71,7 @@ class BackgroundPriorityTest {
     compile.join();
     Object[] r = seen.get();
     assertEquals(BackgroundPriority.Level.SCHED_IDLE, r[0], String.valueOf(r[0]));
-    assertEquals(SCHED_IDLE, r[1]);
+    assertEquals(lowered(BackgroundPriority.Level.SCHED_IDLE, normal), r[1]);
     assertEquals(normal, r[2], "a compile that outlives its grace competes as before");
   }
 
@@ -86,7 +92,7 @@ class BackgroundPriorityTest {
     compile.start();
     compile.join();
     Object[] r = seen.get();
-    Sched low = r[0] == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19;
+    Sched low = lowered((BackgroundPriority.Level) r[0], normal);
     // raising needs CAP_SYS_NICE: a root thread is back to normal, any other stays low
     assertEquals(isRoot() ? normal : low, r[1], String.valueOf(r[0]));
   }
@@ -103,6 +109,7 @@ class BackgroundPriorityTest {
   @Test
   void threadsStartedByALoweredThreadInheritItSoItMustStartNoneThatMustStayPrompt()
       throws Exception {
+    Sched before = Sched.ofCurrentThread();
     AtomicReference<Object> child = new AtomicReference<>();
     AtomicReference<BackgroundPriority.Level> level = new AtomicReference<>();
     Thread parent = new Thread(() -> {
@@ -123,7 +130,6 @@ class BackgroundPriorityTest {
     });
     parent.start();
     parent.join();
-    assertEquals(level.get() == BackgroundPriority.Level.SCHED_IDLE ? SCHED_IDLE : NICE_19,
-        child.get());
+    assertEquals(lowered(level.get(), before), child.get());
   }
 }
