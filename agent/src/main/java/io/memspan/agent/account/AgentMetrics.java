@@ -30,8 +30,13 @@ public final class AgentMetrics implements MetricSource {
   public final AtomicLong spansEmitted = new AtomicLong();
 
   public void onOp(String simpleType, boolean kept, long bytesCopied) {
+    onOps(simpleType, kept, 1, bytesCopied);
+  }
+
+  /** {@code n} ops of one type (ops a full op ring could not take are counted in bulk). */
+  public void onOps(String simpleType, boolean kept, long n, long bytesCopied) {
     AtomicLongArray a = byType.computeIfAbsent(simpleType, k -> new AtomicLongArray(3));
-    a.incrementAndGet(kept ? KEPT : NOT_KEPT);
+    a.addAndGet(kept ? KEPT : NOT_KEPT, n);
     a.addAndGet(BYTES_COPIED, bytesCopied);
   }
 

@@ -21,7 +21,8 @@ public final class ExitReport {
           .append("): ").append(m.opsCounted()).append(" ops counted, ").append(m.opsKept())
           .append(" kept (no spans sent)");
       if (ringFull > 0) {
-        sb.append(", ").append(ringFull).append(" not counted (op rings full)");
+        // counted by type all the same, as not kept: no record of them reached the poller
+        sb.append(", ").append(ringFull).append(" of them on full op rings (not kept)");
       }
       if (lost > 0) {
         sb.append("; ").append(lost).append(" kernel records lost");

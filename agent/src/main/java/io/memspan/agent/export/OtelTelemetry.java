@@ -164,6 +164,9 @@ final class OtelTelemetry implements Telemetry {
       join(tracerProvider.shutdown(), deadline);
     }
     if (meterProvider != null) {
+      // names first reported since the last collection (a structure type first grown in the
+      // last interval) get their instruments now, or the final export would leave them out
+      metrics.discover();
       join(shutdownOffThisThread(meterProvider), deadline);
     }
     if (tracerProvider != null && exitOut != null) {

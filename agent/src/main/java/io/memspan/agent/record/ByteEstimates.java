@@ -21,17 +21,27 @@ final class ByteEstimates {
   }
 
   long copied(int kind, long capacityBefore, long oldBytes) {
+    return copiedUnits(kind, capacityBefore, oldBytes) * unitBytes(kind);
+  }
+
+  /** Elements (references, or bytes of a byte list) an op copied: {@link #copied} over the width. */
+  static long copiedUnits(int kind, long capacityBefore, long oldBytes) {
     switch (Kinds.info(kind).shape()) {
       case REFERENCE_LIST:
-        return capacityBefore * referenceWidth;
+        return capacityBefore;
       case HASH_TABLE:
         // helpers' shares are not measured here (their kernel counters are exact)
-        return Kinds.isHelper(kind) ? 0 : references(kind, capacityBefore) * referenceWidth;
+        return Kinds.isHelper(kind) ? 0 : references(kind, capacityBefore);
       case BYTE_LIST:
         return oldBytes >= 0 ? oldBytes : capacityBefore;
       default:
         return 0;
     }
+  }
+
+  /** Bytes of one element {@link #copiedUnits} counts. */
+  long unitBytes(int kind) {
+    return Kinds.info(kind).shape() == Kinds.Shape.BYTE_LIST ? 1 : referenceWidth;
   }
 
   long allocated(int kind, long capacityAfter, long newBytes) {

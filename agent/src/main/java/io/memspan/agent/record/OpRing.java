@@ -5,8 +5,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * A single-producer (the owning application thread), single-consumer (the poller) ring of
- * preallocated {@link OpRecord}s. Full means the poller is behind: the op is dropped and counted,
- * never waited for.
+ * preallocated {@link OpRecord}s. Full means the poller is behind: the op is not recorded but
+ * counted in {@link #drops}, never waited for.
  */
 final class OpRing {
   private static final VarHandle HEAD;
@@ -26,8 +26,8 @@ final class OpRing {
   private final int mask;
   @SuppressWarnings("unused") private long head;
   @SuppressWarnings("unused") private long tail;
-  /** written by the producer only */
-  long dropped;
+  /** ops this ring could not take, by type: written by the producer only */
+  final RingDrops drops = new RingDrops();
 
   OpRing(int capacityPowerOfTwo) {
     slots = new OpRecord[capacityPowerOfTwo];
@@ -37,11 +37,10 @@ final class OpRing {
     mask = capacityPowerOfTwo - 1;
   }
 
-  /** Producer: the next free slot, or null (and counted) when the ring is full. */
+  /** Producer: the next free slot, or null when the ring is full (count the op in {@link #drops}). */
   OpRecord claim() {
     long t = (long) TAIL.getOpaque(this);
     if (t - (long) HEAD.getAcquire(this) >= slots.length) {
-      dropped++;
       return null;
     }
     return slots[(int) t & mask];

@@ -60,12 +60,12 @@ public final class Poller implements Runnable {
   private long lastAdviceNanos = System.nanoTime();
   private long lastIdleAccountingNanos = lastAdviceNanos;
   private long lastOrphanCheckNanos = lastAdviceNanos;
-  private long retiredRingDrops;
   private long lastReportedLost;
   private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
   private final Map<Long, Orphans> orphans = new HashMap<>();
   private int orphanRecords;
   private final Consumer<SyscallRecord> join = this::onSyscall;
+  private final RingDrops.Sink dropped = this::onDropped;
   private final Map<String, String> spanNames = new HashMap<>();
 
   public Poller(Recorder recorder, AgentMetrics metrics, Advisor advisor, IdleAccounting idle,
@@ -82,7 +82,7 @@ public final class Poller implements Runnable {
 
   public void useTelemetry(Telemetry t) {
     if (!t.exportsSpans()) {
-      spanExport = false;
+      withoutSpanExport();
     }
     telemetry = t;
   }
@@ -90,9 +90,10 @@ public final class Poller implements Runnable {
   /**
    * No span will be sent ({@code otel.traces.exporter=none}, or no exporter): kept ops are still
    * counted in the metrics and fed to the advisor, but no span is built or queued for them, and
-   * none is counted as refused. Ops already held for export are let go.
+   * none is counted as refused or over the span cap. Ops already held for export are let go.
    */
   public void withoutSpanExport() {
+    recorder.withoutSpanCap();
     spanExport = false;
   }
 
@@ -180,7 +181,6 @@ public final class Poller implements Runnable {
 
   private int drainOpRings() {
     int found = 0;
-    long drops = 0;
     for (Iterator<ThreadState> it = recorder.threads().iterator(); it.hasNext(); ) {
       ThreadState s = it.next();
       OpRing ring = s.ring;
@@ -190,23 +190,30 @@ public final class Poller implements Runnable {
         ring.release();
         found++;
       }
+      ring.drops.report(dropped);
       if (!alive && ring.isEmpty()) {
-        retiredRingDrops += ring.dropped;
-        it.remove();
-      } else {
-        drops += ring.dropped;
+        it.remove(); // a dead thread adds nothing more: its last drops were reported above
       }
     }
-    metrics.opsDroppedQueueFull.set(retiredRingDrops + drops);
     return found;
+  }
+
+  /** Ops a full ring could not take: counted by type (not kept), with their bytes and faults. */
+  private void onDropped(String type, int kind, long ops, long copiedUnits, long faults,
+      long mmapBytes) {
+    metrics.onOps(Kinds.simpleName(type), false, ops, copiedUnits * bytes.unitBytes(kind));
+    metrics.addOpFaults(faults, mmapBytes);
+    metrics.opsDroppedQueueFull.addAndGet(ops);
   }
 
   private void onOp(OpRecord r) {
     long copied = bytes.copied(r.kind, r.capacityBefore, r.oldBytes);
     String simpleType = Kinds.simpleName(r.structureType);
-    metrics.onOp(simpleType, r.kept, copied);
+    // capped before it was known that no span would be sent: nothing was capped after all
+    boolean kept = r.kept || (r.capped && !spanExport);
+    metrics.onOp(simpleType, kept, copied);
     metrics.addOpFaults(r.counters.faults(), r.counters.mmapBytes);
-    if (r.capped) {
+    if (r.capped && spanExport) {
       metrics.opsDroppedSpanCap.incrementAndGet();
     }
     advisor.onOp(r.kind, r.structureType, r.structureId, r.callSite, r.capacityBefore,

@@ -54,6 +54,14 @@ public final class Recorder implements HookSink {
     probeGeneration++;
   }
 
+  /**
+   * No span will be sent (span export off): the spans-per-second cap no longer applies, so a kept
+   * op stays kept (for the metrics and the advice) instead of being counted as capped.
+   */
+  public void withoutSpanCap() {
+    budget.lift();
+  }
+
   /** Whether any op was ever armed (each thread takes op ids from {@code opIds} in blocks). */
   public boolean anyOpBegun() {
     return opIds.get() > 1;
@@ -150,7 +158,10 @@ public final class Recorder implements HookSink {
     }
     OpRecord r = t.ring.claim();
     if (r == null) {
-      return; // poller behind: counted in the ring (a copy chain is followed all the same)
+      // poller behind: not recorded, but counted by type (a copy chain is followed all the same)
+      t.ring.drops.add(kind, type,
+          ByteEstimates.copiedUnits(kind, t.capacityBefore, byteLength(t.aux)), t.counters);
+      return;
     }
     r.opId = t.opId;
     r.kind = kind;
@@ -161,8 +172,8 @@ public final class Recorder implements HookSink {
     r.capacityBefore = t.capacityBefore;
     r.capacityAfter = capacityAfter;
     r.size = t.size;
-    r.oldBytes = t.aux instanceof byte[] ? ((byte[]) t.aux).length : -1;
-    r.newBytes = result instanceof byte[] ? ((byte[]) result).length : -1;
+    r.oldBytes = byteLength(t.aux);
+    r.newBytes = byteLength(result);
     r.startNanos = t.startNanos;
     r.endNanos = endNanos;
     r.tid = t.slot.tid();
@@ -199,6 +210,11 @@ public final class Recorder implements HookSink {
     if (t.ring.publish()) {
       onBacklog.run();
     }
+  }
+
+  /** Length of a byte array (a builder's or stream's buffer), else -1. */
+  private static long byteLength(Object array) {
+    return array instanceof byte[] ? ((byte[]) array).length : -1;
   }
 
   private void claimSlot(ThreadState t) {

@@ -10,13 +10,23 @@ final class SpanBudget {
   private final long intervalNanos;
   private final long burstNanos;
   private final AtomicLong theoreticalArrival = new AtomicLong(System.nanoTime() - 2_000_000_000L);
+  /** No span is sent at all (span export off): there is nothing to cap. */
+  private volatile boolean lifted;
 
   SpanBudget(long perSecond) {
     this.intervalNanos = perSecond <= 0 ? Long.MAX_VALUE : Math.max(1, 1_000_000_000L / perSecond);
     this.burstNanos = 1_000_000_000L;
   }
 
+  /** From now on every op is within the budget. */
+  void lift() {
+    lifted = true;
+  }
+
   boolean tryAcquire(long nowNanos) {
+    if (lifted) {
+      return true;
+    }
     if (intervalNanos == Long.MAX_VALUE) {
       return false;
     }

@@ -26,7 +26,8 @@ class ExportReportIT {
   private static final String APP = "io.memspan.itapp.Workload";
   private static final Pattern SPANS_OFF = Pattern.compile(
       "memspan: span export off \\(otel\\.traces\\.exporter=none\\): (\\d+) ops counted, "
-          + "(\\d+) kept \\(no spans sent\\)(?:, (\\d+) not counted \\(op rings full\\))?");
+          + "(\\d+) kept \\(no spans sent\\)"
+          + "(?:, (\\d+) of them on full op rings \\(not kept\\))?");
 
   @Test
   void tracesOffSaysSoAtExitAndTheMetricsCountEveryOp() throws Exception {
@@ -40,10 +41,12 @@ class ExportReportIT {
       assertTrue(m.find(), r.stderr());
       long counted = Long.parseLong(m.group(1));
       long kept = Long.parseLong(m.group(2));
-      // on a loaded host the poller can be preempted long enough for a ring to fill: said so
-      long notCounted = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+      // on a loaded host the poller can be preempted long enough for a ring to fill: said so,
+      // and those ops are counted all the same
+      long ringFull = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
       // 2000 builders, each grown past 4096 chars 6 times (34, 70, ... to 131070, 2x + 2)
-      assertTrue(counted + notCounted >= 12_000, r.stderr());
+      assertTrue(counted >= 12_000, r.stderr());
+      assertTrue(kept <= counted - ringFull, r.stderr());
       assertFalse(r.stderr().contains("refused"), r.stderr());
       assertFalse(r.stderr().contains("memspan: not exported"), r.stderr());
       assertTrue(rx.traceRequests().isEmpty(), "no traces exporter, yet spans arrived");
@@ -55,6 +58,30 @@ class ExportReportIT {
       Metric dropped = rx.awaitMetric(x -> x.getName().equals("memspan.ops.dropped"), WAIT);
       assertEquals(0, sum(dropped, Map.of("memspan.reason", "exporter_rejected")),
           dropped.toString());
+      assertEquals(ringFull, sum(dropped, Map.of("memspan.reason", "queue_full")),
+          dropped.toString());
+    }
+  }
+
+  @Test
+  void tracesOffCapsNothing() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start()) {
+      // every op kept, and a cap of 10 spans a second that would drop nearly all of them
+      ForkedJvm.Result r = ForkedJvm.java()
+          .agent("instrument=premain,kernel=off,otel.traces.exporter=none,sample.rate=1,"
+              + "spans.per.second=10,otel.exporter.otlp.endpoint=" + rx.endpoint())
+          .run(TIMEOUT, APP, "builders").assertExitedNormally();
+      Matcher m = SPANS_OFF.matcher(r.stderr());
+      assertTrue(m.find(), r.stderr());
+      long counted = Long.parseLong(m.group(1));
+      long ringFull = m.group(3) == null ? 0 : Long.parseLong(m.group(3));
+      assertTrue(counted >= 12_000, r.stderr());
+      assertEquals(counted - ringFull, Long.parseLong(m.group(2)),
+          "no span is sent, so every op is kept, none capped: " + r.stderr());
+      Metric dropped = rx.awaitMetric(x -> x.getName().equals("memspan.ops.dropped"), WAIT);
+      assertEquals(0, sum(dropped, Map.of("memspan.reason", "span_cap")), dropped.toString());
+      Metric ops = rx.awaitMetric(x -> x.getName().equals("memspan.ops"), WAIT);
+      assertEquals(counted - ringFull, sum(ops, Map.of("memspan.kept", "true")), ops.toString());
     }
   }
 

@@ -64,4 +64,20 @@ class KeepPolicyTest {
     assertFalse(budget.tryAcquire(now + 10_000_000L));
     assertFalse(new SpanBudget(0).tryAcquire(now), "0 spans per second exports none");
   }
+
+  @Test
+  void aLiftedBudgetCapsNothing() {
+    SpanBudget budget = new SpanBudget(2);
+    long now = System.nanoTime();
+    assertTrue(budget.tryAcquire(now));
+    assertTrue(budget.tryAcquire(now));
+    assertFalse(budget.tryAcquire(now), "2 per second: the third is over the cap");
+    budget.lift(); // span export off: no span is sent, so none is over a cap
+    for (int i = 0; i < 1000; i++) {
+      assertTrue(budget.tryAcquire(now));
+    }
+    SpanBudget none = new SpanBudget(0);
+    none.lift();
+    assertTrue(none.tryAcquire(now), "a cap of 0 spans means nothing either when none is sent");
+  }
 }

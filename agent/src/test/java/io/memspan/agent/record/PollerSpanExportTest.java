@@ -88,4 +88,55 @@ class PollerSpanExportTest {
     assertEquals(0, metrics.spansRejectedByExporter.get());
     assertEquals(null, ExitReport.line(metrics, null), "nothing lost");
   }
+
+  /** Spans-per-second cap of 3, every op kept by the sample rate. */
+  private final Recorder capped = new Recorder(new ThreadGroup("memspan-test"), 1_000_000, 1.0, 3,
+      64);
+  private final Poller cappedPoller = new Poller(capped, metrics, new Advisor(16, 64), null, 0L);
+
+  private void growTenLists() {
+    capped.useProbe(MemoryProbes.none());
+    for (int i = 0; i < 10; i++) {
+      capped.end(capped.begin(Kinds.ARRAY_LIST, new ArrayList<>(), null, 6000, 6000), null, 9000);
+    }
+  }
+
+  @Test
+  void withSpanExportOffNothingIsOverTheSpanCap() {
+    cappedPoller.useTelemetry(new MetricsOnlyTelemetry());
+    growTenLists();
+    cappedPoller.stopAndFlush(0);
+
+    assertEquals(10, metrics.ops("ArrayList", true), "kept for the metrics and the advice");
+    assertEquals(0, metrics.ops("ArrayList", false));
+    assertEquals(0, metrics.opsDroppedSpanCap.get(), "no span, so none over the cap");
+    assertEquals("memspan: span export off (otel.traces.exporter=none): 10 ops counted, "
+        + "10 kept (no spans sent)", ExitReport.line(metrics, "otel.traces.exporter=none"));
+  }
+
+  @Test
+  void opsCappedBeforeSpanExportTurnedOutOffWereNotCapped() {
+    growTenLists(); // the exporter not started yet: 3 kept, 7 over the cap of 3 per second
+    cappedPoller.withoutSpanExport(); // then it turns out no span will be sent
+    cappedPoller.stopAndFlush(0);
+
+    assertEquals(10, metrics.ops("ArrayList", true));
+    assertEquals(0, metrics.opsDroppedSpanCap.get());
+    assertEquals(null, ExitReport.line(metrics, null), "nothing lost");
+  }
+
+  @Test
+  void withSpanExportOnTheCapStillApplies() {
+    RecorderTest.CapturingTelemetry t = new RecorderTest.CapturingTelemetry();
+    cappedPoller.useTelemetry(t);
+    growTenLists();
+    cappedPoller.stopAndFlush(0);
+
+    assertEquals(3, t.ops.size());
+    assertEquals(7, metrics.opsDroppedSpanCap.get());
+    assertEquals(3, metrics.ops("ArrayList", true));
+    assertEquals(7, metrics.ops("ArrayList", false));
+    assertEquals("memspan: not exported: 7 ops over the span cap, 0 ops on full op rings, "
+        + "0 spans refused by the exporter; 0 kernel records lost", ExitReport.line(metrics, null));
+  }
 }

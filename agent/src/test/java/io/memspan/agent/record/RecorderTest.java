@@ -131,6 +131,8 @@ class RecorderTest {
     p.stopAndFlush(0);
     assertEquals(64, telemetry.ops.size());
     assertEquals(36, metrics.opsDroppedQueueFull.get());
+    assertEquals(64, metrics.ops("Object", true));
+    assertEquals(36, metrics.ops("Object", false), "dropped: counted, not kept");
   }
 
   @Test
