@@ -8,14 +8,20 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 import java.util.Collection;
 
-/** Counts every span the real exporter sent or failed to send, into the {@link ExportLedger}. */
+/**
+ * Counts every span the real exporter sent or failed to send, into the {@link ExportLedger}, with
+ * the reason of a failure in words: a connection refused ("nothing listening at host:port") is
+ * told apart from a connect that timed out ("collector at host:port did not answer within N ms").
+ */
 final class CountingSpanExporter implements SpanExporter {
   private final SpanExporter delegate;
   private final ExportLedger ledger;
+  private final long connectTimeoutMillis;
 
-  CountingSpanExporter(SpanExporter delegate, ExportLedger ledger) {
+  CountingSpanExporter(SpanExporter delegate, ExportLedger ledger, long connectTimeoutMillis) {
     this.delegate = delegate;
     this.ledger = ledger;
+    this.connectTimeoutMillis = connectTimeoutMillis;
   }
 
   @Override
@@ -25,20 +31,26 @@ final class CountingSpanExporter implements SpanExporter {
     try {
       result = delegate.export(spans);
     } catch (RuntimeException e) {
-      ledger.failure(describe(e));
-      ledger.failed.add(n);
+      failed(n, e);
       return CompletableResultCode.ofExceptionalFailure(e);
     }
     result.whenComplete(() -> {
       if (result.isSuccess()) {
+        ledger.arrived();
         ledger.exported.add(n);
       } else {
-        // The reason first: whoever sees the count can read why.
-        ledger.failure(describe(result.getFailureThrowable()));
-        ledger.failed.add(n);
+        failed(n, result.getFailureThrowable());
       }
     });
     return result;
+  }
+
+  private void failed(int n, Throwable t) {
+    // The reason first: whoever sees the count can read why.
+    ConnectFailure f = ConnectFailure.of(t);
+    ledger.failure(f != null ? f.describe(ledger.authority(), connectTimeoutMillis) : describe(t),
+        f);
+    ledger.failed.add(n);
   }
 
   static String describe(Throwable t) {

@@ -14,10 +14,19 @@ public final class ExportLedger implements MetricSource {
   final LongAdder exported = new LongAdder();
   final LongAdder failed = new LongAdder();
   private final AtomicReference<String> lastFailure = new AtomicReference<>();
+  /** the last export's connect failure, if it had one; null once an export arrives */
+  private volatile ConnectFailure lastConnectFailure;
   private final OpQueue queue;
+  private final String authority;
 
-  ExportLedger(OpQueue queue) {
+  /** @param authority {@code host:port} the spans go to, for the exit line */
+  ExportLedger(OpQueue queue, String authority) {
     this.queue = queue;
+    this.authority = authority;
+  }
+
+  String authority() {
+    return authority;
   }
 
   public long queued() {
@@ -42,7 +51,18 @@ public final class ExportLedger implements MetricSource {
   }
 
   void failure(String why) {
+    failure(why, null);
+  }
+
+  /** An export failed; {@code connect} says how, when it never reached the collector. */
+  void failure(String why, ConnectFailure connect) {
     lastFailure.set(why);
+    lastConnectFailure = connect;
+  }
+
+  /** An export reached the collector: an earlier connect failure is history. */
+  void arrived() {
+    lastConnectFailure = null;
   }
 
   /** The reason of the most recent failed export, or null. */
@@ -63,8 +83,12 @@ public final class ExportLedger implements MetricSource {
         queue.size());
   }
 
-  /** The one line printed at exit. */
-  String summary(String destination) {
+  /**
+   * The one line printed at exit.
+   *
+   * @param exitTimeoutMillis how long the exit waited ({@code memspan.export.shutdown.timeout})
+   */
+  String summary(String destination, long exitTimeoutMillis) {
     StringBuilder sb = new StringBuilder("memspan: export to ").append(destination).append(": ")
         .append(exported()).append(" spans sent, ")
         .append(dropped()).append(" dropped (queue full), ")
@@ -76,6 +100,12 @@ public final class ExportLedger implements MetricSource {
     long unsent = queued() - dropped() - exported() - failed();
     if (unsent > 0) {
       sb.append(", ").append(unsent).append(" unsent at exit");
+      ConnectFailure f = lastConnectFailure;
+      if (f == null || !f.definite()) {
+        // still connecting, or connected and waiting for the response, when the exit's time ran out
+        sb.append(" (collector at ").append(authority).append(" did not answer within the ")
+            .append(exitTimeoutMillis).append(" ms exit timeout)");
+      }
     }
     return sb.toString();
   }

@@ -113,7 +113,8 @@ public final class Exporters {
 
     ExitAwareRetry retry = new ExitAwareRetry();
     OpQueue queue = new OpQueue(queueSize);
-    ExportLedger ledger = new ExportLedger(queue);
+    ExportLedger ledger = new ExportLedger(queue,
+        traces.map(t -> ConnectFailure.authority(t.endpoint())).orElse("none"));
 
     SdkMeterProvider meterProvider = null;
     MetricsBridge bridge = null;
@@ -129,7 +130,8 @@ public final class Exporters {
 
     SdkTracerProvider tracerProvider = null;
     if (traces.isPresent()) {
-      SpanExporter exporter = new CountingSpanExporter(spanExporter(traces.get(), retry), ledger);
+      SpanExporter exporter = new CountingSpanExporter(spanExporter(traces.get(), retry), ledger,
+          connectTimeout(traces.get()).toMillis());
       tracerProvider = SdkTracerProvider.builder()
           .setResource(resource)
           .setSampler(Sampler.alwaysOn())

@@ -143,7 +143,9 @@ final class OtelTelemetry implements Telemetry {
   /**
    * Sends what is queued, then the last metrics, and returns by {@code deadline} whatever the
    * collector does: the JVM's exit waits for this. A collector that refuses the connection is not
-   * retried from here on (see {@link ExitAwareRetry}); one that answers gets every span.
+   * retried from here on (see {@link ExitAwareRetry}); one that answers gets every span; one that
+   * does not answer (a connect still timing out) is left behind at the deadline, and the exit line
+   * says so.
    */
   @Override
   public void closeBy(long deadline) {
@@ -170,7 +172,7 @@ final class OtelTelemetry implements Telemetry {
       join(shutdownOffThisThread(meterProvider), deadline);
     }
     if (tracerProvider != null && exitOut != null) {
-      exitOut.println(ledger.summary(destination));
+      exitOut.println(ledger.summary(destination, shutdownTimeoutMillis));
     }
   }
 

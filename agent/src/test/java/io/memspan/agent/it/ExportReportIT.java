@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memspan.agent.testing.OtlpHttpReceiver;
+import io.memspan.agent.testing.SilentHost;
+import java.io.InputStream;
+import java.io.OutputStream;
 import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
@@ -130,6 +133,44 @@ class ExportReportIT {
       assertTrue(notSampled <= sum(ops, Map.of("memspan.kept", "false")),
           "only ops that were not exported go unsampled: " + excluded + ops);
     }
+  }
+
+  @Test
+  void aCollectorThatDoesNotAnswerHoldsTheExitOnlyUntilTheShutdownTimeout() throws Exception {
+    try (SilentHost host = SilentHost.start()) {
+      Process p = ForkedJvm.java()
+          .agent("instrument=premain,kernel=off,sample.rate=1,export.shutdown.timeout=1500,"
+              + "otel.exporter.otlp.endpoint=" + host.endpoint())
+          .start(APP, "wait");
+      assertEquals("ready", readLine(p.getInputStream()));
+      OutputStream in = p.getOutputStream();
+      in.write('\n');
+      in.flush();
+      assertEquals("attached size=200000", readLine(p.getInputStream()));
+      long mainDone = System.nanoTime(); // what remains is the JVM's exit
+      ForkedJvm.Result r = ForkedJvm.finish(p, TIMEOUT).assertExitedNormally();
+      long exitMillis = (System.nanoTime() - mainDone) / 1_000_000;
+      Matcher m = Pattern.compile("memspan: export to " + Pattern.quote(host.endpoint())
+          + "/v1/traces \\(http/protobuf\\): 0 spans sent, 0 dropped \\(queue full\\), 0 failed, "
+          + "(\\d+) unsent at exit \\(collector at 127\\.0\\.0\\.1:" + host.port()
+          + " did not answer within the 1500 ms exit timeout\\)").matcher(r.stderr());
+      assertTrue(m.find(), r.stderr());
+      assertTrue(Long.parseLong(m.group(1)) > 0, r.stderr());
+      assertFalse(r.stderr().contains("nothing listening"), r.stderr());
+      // the exit waited for the collector (connects may take 10 s), and not beyond its bound
+      // (plus the JVM's own teardown, slow on a loaded host)
+      assertTrue(exitMillis >= 1400 && exitMillis < 1500 + 2500, "exit took " + exitMillis
+          + " ms\n" + r.stderr());
+    }
+  }
+
+  /** One line, byte by byte (no buffering: the rest of the stream is drained later). */
+  private static String readLine(InputStream in) throws Exception {
+    StringBuilder sb = new StringBuilder();
+    for (int c = in.read(); c != -1 && c != '\n'; c = in.read()) {
+      sb.append((char) c);
+    }
+    return sb.toString();
   }
 
   /** Sum of a cumulative sum's data points whose attributes include {@code match}. */

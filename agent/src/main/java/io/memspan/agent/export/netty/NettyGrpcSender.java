@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -119,10 +120,15 @@ final class NettyGrpcSender implements GrpcSender {
       BiConsumer<GrpcResponse, Throwable> done) {
     Call call = new Call(done);
     long remaining = Math.max(0, deadline - System.nanoTime());
-    call.timeout = loop.schedule(() -> call.fail(new SocketTimeoutException(
-        "no gRPC status from " + config.getEndpoint() + " within "
-            + config.getTimeout().toMillis() + " ms")), remaining, TimeUnit.NANOSECONDS);
-    connection().addListener(cf -> {
+    Future<Channel> conn = connection();
+    // still connecting at the deadline: the host never answered, which is not a slow collector
+    call.timeout = loop.schedule(() -> call.fail(conn.isDone()
+        ? new SocketTimeoutException("no gRPC status from " + config.getEndpoint() + " within "
+            + config.getTimeout().toMillis() + " ms")
+        : new ConnectTimeoutException("connection timed out after "
+            + config.getTimeout().toMillis() + " ms: " + config.getEndpoint())),
+        remaining, TimeUnit.NANOSECONDS);
+    conn.addListener(cf -> {
       if (!cf.isSuccess()) {
         call.fail(asIo(cf.cause()));
         return;
