@@ -41,6 +41,7 @@ public final class Workload {
         case "mmaps": mmaps(); break;
         case "wait": waitForLine(); break;
         case "builders": builders(); break;
+        case "overflow": overflow(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
       }
     }
@@ -206,5 +207,28 @@ public final class Workload {
       list.add("x"); // memspan-it: attached-add
     }
     System.out.println("attached size=" + list.size());
+  }
+
+  /**
+   * Waits for a line (the test stalls the agent's poller meanwhile), fills 100 lists to 100,000
+   * (9 growths each at or above the default threshold: far more than one thread's op ring
+   * holds), says so, and waits for another line (the poller is let go) before it ends.
+   */
+  static void overflow() throws Exception {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+    System.out.println("ready");
+    System.out.flush();
+    in.readLine();
+    long total = 0;
+    for (int i = 0; i < 100; i++) {
+      List<Integer> list = new ArrayList<>();
+      for (int j = 0; j < 100_000; j++) {
+        list.add(j);
+      }
+      total += list.size();
+    }
+    System.out.println("overflow total=" + total);
+    System.out.flush();
+    in.readLine();
   }
 }
