@@ -60,8 +60,14 @@ import java.util.logging.Logger;
 public final class Exporters {
   private Exporters() {}
 
-  /** Keep a strong reference: java.util.logging forgets configured loggers otherwise. */
-  private static final Logger SDK_LOGGER = Logger.getLogger(sdkLoggerName());
+  /**
+   * Keep a strong reference: java.util.logging forgets configured loggers otherwise. In a holder,
+   * so that a JVM exporting nothing never starts java.util.logging (its LogManager costs tens of
+   * ms of CPU at start).
+   */
+  private static final class SdkLogger {
+    static final Logger LOGGER = Logger.getLogger(sdkLoggerName());
+  }
 
   /**
    * Starts export as configured ({@code OTEL_*}/{@code otel.*}, {@code memspan.export.*}).
@@ -107,8 +113,8 @@ public final class Exporters {
 
     // Failures are counted and summarised by memspan; the SDK's own log lines would land in
     // the application's stderr, once per failed batch.
-    if (!config.bool(ConfigKeys.DEBUG, false)) {
-      SDK_LOGGER.setLevel(Level.OFF);
+    if (resource != null && !config.bool(ConfigKeys.DEBUG, false)) {
+      SdkLogger.LOGGER.setLevel(Level.OFF);
     }
 
     ExitAwareRetry retry = new ExitAwareRetry();

@@ -15,9 +15,10 @@ import org.junit.jupiter.api.io.TempDir;
  * What the agent loads at start is CPU the application pays for on its own cores. With no kernel
  * source and no exporter, nothing of JNA (its native stub is extracted to a temp file, with a
  * SecureRandom name), of the platform management service, of the OpenTelemetry SDK's resource
- * detection, of Netty or of process handles may be loaded: each costs milliseconds to tens of
- * milliseconds of CPU and none has anything to do there. (A few SDK interfaces are loaded when the
- * export classes are verified; they cost nothing worth a contortion.)
+ * detection, of Netty, of java.util.logging or of process handles may be loaded: each costs
+ * milliseconds to tens of milliseconds of CPU and none has anything to do there. (A few SDK
+ * interfaces are loaded when the export classes are verified; they cost nothing worth a
+ * contortion.)
  */
 class StartFootprintIT {
   private static final Duration TIMEOUT = Duration.ofMinutes(2);
@@ -27,7 +28,8 @@ class StartFootprintIT {
       "com.sun.management.internal.",
       "io.memspan.shaded.otel.sdk.resources.",
       "io.memspan.shaded.netty.",
-      "java.lang.ProcessHandleImpl");
+      "java.lang.ProcessHandleImpl",
+      "java.util.logging.LogManager");
 
   @Test
   void noKernelSourceAndNoExporterLoadNothingTheyDoNotUse(@TempDir Path dir) throws Exception {
