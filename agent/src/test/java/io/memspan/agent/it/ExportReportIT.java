@@ -1,5 +1,6 @@
 package io.memspan.agent.it;
 
+import static io.memspan.agent.testing.MetricPoints.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,15 +9,11 @@ import io.memspan.agent.testing.OtlpHttpReceiver;
 import io.memspan.agent.testing.SilentHost;
 import java.io.InputStream;
 import java.io.OutputStream;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -173,21 +170,5 @@ class ExportReportIT {
     return sb.toString();
   }
 
-  /** Sum of a cumulative sum's data points whose attributes include {@code match}. */
-  private static long sum(Metric m, Map<String, String> match) {
-    assertTrue(m.hasSum(), m.toString());
-    long total = 0;
-    for (NumberDataPoint p : m.getSum().getDataPointsList()) {
-      Map<String, String> attrs = attributes(p.getAttributesList());
-      if (attrs.entrySet().containsAll(match.entrySet())) {
-        total += p.getAsInt();
-      }
-    }
-    return total;
-  }
 
-  private static Map<String, String> attributes(List<KeyValue> kvs) {
-    return kvs.stream().collect(Collectors.toMap(KeyValue::getKey,
-        kv -> kv.getValue().getStringValue()));
-  }
 }

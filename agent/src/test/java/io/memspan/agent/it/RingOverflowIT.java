@@ -1,5 +1,6 @@
 package io.memspan.agent.it;
 
+import static io.memspan.agent.testing.MetricPoints.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,17 +10,13 @@ import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
 import io.memspan.agent.testing.OtlpHttpReceiver;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,22 +104,7 @@ class RingOverflowIT {
     throw new AssertionError("no thread " + name + " in the child JVM");
   }
 
-  private static long sum(Metric m, Map<String, String> match) {
-    assertTrue(m.hasSum(), m.toString());
-    long total = 0;
-    for (NumberDataPoint p : m.getSum().getDataPointsList()) {
-      Map<String, String> attrs = attributes(p.getAttributesList());
-      if (attrs.entrySet().containsAll(match.entrySet())) {
-        total += p.getAsInt();
-      }
-    }
-    return total;
-  }
 
-  private static Map<String, String> attributes(List<KeyValue> kvs) {
-    return kvs.stream().collect(Collectors.toMap(KeyValue::getKey,
-        kv -> kv.getValue().getStringValue()));
-  }
 
   /** One line, byte by byte (no buffering: the rest of the stream is drained later). */
   private static String readLine(InputStream in) throws Exception {

@@ -1,5 +1,6 @@
 package io.memspan.agent.record;
 
+import static io.memspan.agent.testing.MetricPoints.attributes;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,7 +13,6 @@ import io.memspan.agent.export.Telemetry;
 import io.memspan.agent.probe.Kinds;
 import io.memspan.agent.testing.OtlpHttpReceiver;
 import io.memspan.bpf.MemoryProbes;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import io.opentelemetry.proto.metrics.v1.NumberDataPoint;
 import java.io.ByteArrayOutputStream;
@@ -21,10 +21,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -138,8 +136,4 @@ class RingOverflowMetricsTest {
         .mapToLong(NumberDataPoint::getAsInt).sum();
   }
 
-  private static Map<String, String> attributes(List<KeyValue> kvs) {
-    return kvs.stream().collect(Collectors.toMap(KeyValue::getKey,
-        kv -> kv.getValue().getStringValue()));
-  }
 }
