@@ -29,9 +29,6 @@ import picocli.CommandLine.Parameters;
     description = "Steady-state CPU of whole workloads by category of thread, with and without"
         + " the memspan agent.")
 public final class CpuBreakdown implements Callable<Integer> {
-  private static final List<String> WORKLOADS =
-      List.of(JsonOrders.class.getSimpleName(), SqlOrders.class.getSimpleName());
-
   @Parameters(index = "0", arity = "0..1", defaultValue = "agent/target/memspan-agent.jar",
       description = "the agent jar under test (default: ${DEFAULT-VALUE})")
   String agentJar;
@@ -82,12 +79,7 @@ public final class CpuBreakdown implements Callable<Integer> {
     Path agent = AgentModes.agentJar(agentJar);
     Map<String, List<String>> modes = AgentModes.kernelModes(agent, "", kernels);
     modes.putAll(AgentModes.namedModes(agent, namedModes));
-    List<String> run = workloads == null ? WORKLOADS : workloads;
-    for (String w : run) {
-      if (!WORKLOADS.contains(w)) {
-        throw new IllegalArgumentException("--workloads: unknown workload '" + w + "'");
-      }
-    }
+    List<String> run = WorkloadRunner.chosen(workloads);
     List<String[]> cells = new ArrayList<>();
     for (String w : run) {
       for (String m : modes.keySet()) {
@@ -110,13 +102,7 @@ public final class CpuBreakdown implements Callable<Integer> {
   }
 
   private Map<Category, Long> child(String workload, List<String> agentArgs) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(AgentModes.baseJvmArgs());
-    cmd.addAll(agentArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        WorkloadRunner.class.getName(), workload, "default", String.valueOf(warmups),
-        String.valueOf(steady)));
+    List<String> cmd = WorkloadRunner.command(agentArgs, workload, "default", warmups, steady);
     Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     int exit = p.waitFor();

@@ -38,9 +38,6 @@ import picocli.CommandLine.Spec;
     description = "A/B of whole workloads with and without the memspan agent, with paired "
         + "ratios, bootstrap intervals and verdicts against the 1 %% goal.")
 public final class WholeWorkloadAB implements Callable<Integer> {
-  private static final List<String> WORKLOADS =
-      List.of(JsonOrders.class.getSimpleName(), SqlOrders.class.getSimpleName());
-
   @Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -125,13 +122,7 @@ public final class WholeWorkloadAB implements Callable<Integer> {
         throw new IllegalArgumentException("--mode " + name + " names a configuration twice");
       }
     });
-    List<String> runWorkloads = workloads == null ? WORKLOADS : workloads;
-    for (String w : runWorkloads) {
-      if (!WORKLOADS.contains(w)) {
-        throw new IllegalArgumentException("--workloads: unknown workload '" + w + "', expected "
-            + String.join(" or ", WORKLOADS));
-      }
-    }
+    List<String> runWorkloads = WorkloadRunner.chosen(workloads);
     Path file = raw != null ? raw : Files.createTempFile("memspan-ab-", ".tsv");
 
     Map<String, String> header = new LinkedHashMap<>();
@@ -202,13 +193,8 @@ public final class WholeWorkloadAB implements Callable<Integer> {
   }
 
   private ChildRun runChild(int round, int slot, Cell cell, String size) throws Exception {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(AgentModes.baseJvmArgs());
-    cmd.addAll(cell.agentArgs);
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
-        WorkloadRunner.class.getName(), cell.workload, size, String.valueOf(warmups),
-        String.valueOf(steady)));
+    List<String> cmd = WorkloadRunner.command(cell.agentArgs, cell.workload, size, warmups,
+        steady);
     Path err = Files.createTempFile("memspan-ab-", ".stderr");
     try {
       double load1 = loadAverage1();

@@ -1,5 +1,9 @@
 package io.memspan.bench.ab;
 
+import io.memspan.bench.agent.AgentModes;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,7 +34,38 @@ public final class WorkloadRunner {
       JsonOrders.class.getSimpleName(), JsonOrders.DEFAULT_ORDERS,
       SqlOrders.class.getSimpleName(), SqlOrders.DEFAULT_ROWS);
 
+  /** Every workload, in report order. */
+  static final List<String> NAMES =
+      List.of(JsonOrders.class.getSimpleName(), SqlOrders.class.getSimpleName());
+
   private WorkloadRunner() {}
+
+  /** {@code requested} (all when null), each checked to name a workload. */
+  static List<String> chosen(List<String> requested) {
+    if (requested == null) {
+      return NAMES;
+    }
+    for (String w : requested) {
+      if (!NAMES.contains(w)) {
+        throw new IllegalArgumentException("--workloads: unknown workload '" + w + "', expected "
+            + String.join(" or ", NAMES));
+      }
+    }
+    return List.copyOf(requested);
+  }
+
+  /** The command of a child JVM that runs {@code workload} with these agent arguments. */
+  static List<String> command(List<String> agentArgs, String workload, String size, int warmups,
+      int steady) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(AgentModes.baseJvmArgs());
+    cmd.addAll(agentArgs);
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"),
+        WorkloadRunner.class.getName(), workload, size, String.valueOf(warmups),
+        String.valueOf(steady)));
+    return cmd;
+  }
 
   public static void main(String[] args) throws Exception {
     if (args.length != 4 || !WORKLOADS.containsKey(args[0])) {

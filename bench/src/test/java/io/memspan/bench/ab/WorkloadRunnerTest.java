@@ -47,4 +47,14 @@ class WorkloadRunnerTest {
         () -> WorkloadRunner.main(new String[] {"JsonOrders", "default", "-1", "2"}));
     assertEquals("warmups must be 0 or more, got '-1'", e.getMessage());
   }
+
+  @Test
+  void workloadsAreAllByDefaultAndAnUnknownOneIsNamed() {
+    assertEquals(List.of("JsonOrders", "SqlOrders"), WorkloadRunner.chosen(null));
+    assertEquals(List.of("SqlOrders"), WorkloadRunner.chosen(List.of("SqlOrders")));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> WorkloadRunner.chosen(List.of("Lucene")));
+    assertEquals("--workloads: unknown workload 'Lucene', expected JsonOrders or SqlOrders",
+        e.getMessage());
+  }
 }
