@@ -34,7 +34,17 @@ import java.util.function.Consumer;
  */
 public final class Poller implements Runnable {
   static final long CYCLE_NANOS = 1_000_000L;
+  /**
+   * The longest idle wait while the kernel ring is attached: the ring cannot wake the poller
+   * (records are submitted with BPF_RB_NO_WAKEUP), so it must hold this long's records.
+   */
   static final long MAX_IDLE_WAIT_NANOS = 32_000_000L;
+  /**
+   * Without a kernel ring (kernel=off, rusage) only the threads' op rings need draining, and a ring
+   * half full wakes the poller at once: idle cycles can be 4× rarer. Each costs ~0.1 ms of CPU
+   * while the poller's code is still interpreted (33 cycles a second take minutes to reach C2).
+   */
+  static final long MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS = 128_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
   // in time, not cycles: a cycle lasts 1-32 ms
@@ -106,7 +116,7 @@ public final class Poller implements Runnable {
     Thread self = Thread.currentThread();
     thread = self;
     recorder.onBacklog(() -> LockSupport.unpark(self));
-    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NANOS);
+    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS);
     while (running) {
       boolean foundWork = true;
       try {
@@ -114,8 +124,15 @@ public final class Poller implements Runnable {
       } catch (Throwable e) {
         // a bad record must not stop accounting for the rest of the run
       }
-      LockSupport.parkNanos(backoff.next(foundWork));
+      MemoryProbe probe = recorder.probe();
+      LockSupport.parkNanos(backoff.next(foundWork, idleBound(probe == null ? "none"
+          : probe.source())));
     }
+  }
+
+  /** The idle bound for the current kernel source (it changes once, when bcc gets ready). */
+  static long idleBound(String kernelSource) {
+    return kernelSource.equals("bcc") ? MAX_IDLE_WAIT_NANOS : MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS;
   }
 
   /** Stops the loop, then drains everything that is left and emits it; call from one thread. */
@@ -123,6 +140,7 @@ public final class Poller implements Runnable {
     running = false;
     Thread t = thread;
     if (t != null) {
+      LockSupport.unpark(t); // not to wait out an idle sleep
       try {
         t.join(timeoutMillis);
       } catch (InterruptedException e) {
