@@ -50,6 +50,16 @@ final class AgentRuntime {
   /** Set by shutdown: a kernel source that becomes ready after it is closed, not published. */
   private boolean shuttingDown;
 
+  /** This JVM's runtime once its probes are in: what {@code memspan detach} and a later attach act on. */
+  private static volatile AgentRuntime running;
+  private Instrumentation inst;
+  private Class<?> hooks;
+  private ProbeInstaller installer;
+  /** Probes taken out by memspan detach (guarded by this). */
+  private boolean detached;
+  /** A kernel source is being opened on a background thread (guarded by this). */
+  private boolean kernelStarting;
+
   private AgentRuntime(AgentConfig config, Settings settings, ThreadGroup group) {
     this.config = config;
     this.group = group;
@@ -120,6 +130,7 @@ final class AgentRuntime {
         if (!rt.instrument(inst, hooks)) {
           return; // disabled, said why: nothing to flush at exit
         }
+        running = rt;
         Runtime.getRuntime().addShutdownHook(
             new Thread(group, new Shutdown(rt), "memspan-shutdown"));
       } catch (Throwable e) {
@@ -134,7 +145,9 @@ final class AgentRuntime {
       } finally {
         rt.exporterStarted.countDown();
       }
-      rt.startKernelSource();
+      if (rt.claimKernelStart()) {
+        rt.startKernelSource();
+      }
     }
   }
 
@@ -152,8 +165,11 @@ final class AgentRuntime {
   }
 
   private boolean instrument(Instrumentation inst, Class<?> hooks) {
+    this.inst = inst;
+    this.hooks = hooks;
+    this.installer = new ProbeInstaller(inst, System.err);
     try {
-      List<String> installed = new ProbeInstaller(inst, System.err).install(Probes.builtIn(), hooks);
+      List<String> installed = installer.install(Probes.builtIn(), hooks);
       if (installed.isEmpty()) {
         System.err.println("memspan: disabled: no probe could be installed");
         return false;
@@ -205,8 +221,10 @@ final class AgentRuntime {
       choice = KernelSource.choose(settings.kernel(), new MemoryProbeFactory(options));
     }
     synchronized (this) {
-      if (shuttingDown) {
-        choice.probe().close(); // the JVM is exiting: shutdown() has already said so
+      kernelStarting = false;
+      if (shuttingDown || detached) {
+        // exiting (shutdown() has already said so), or detached: a later attach opens a new one
+        choice.probe().close();
         return;
       }
       probe = choice.probe();
@@ -214,6 +232,76 @@ final class AgentRuntime {
     }
     System.err.println(choice.line());
     System.setProperty("memspan.kernel.source", choice.probe().source());
+  }
+
+  /**
+   * {@code memspan detach}: no new op begins, the JDK classes get their own code back, and the
+   * kernel source is closed (its tracepoints detached, so the process's page faults no longer run
+   * memspan's program). Ops in flight still end and are exported with everything recorded so far;
+   * the agent's threads stay, idle, for a later attach. Returns the line to print.
+   */
+  static String detach() {
+    AgentRuntime rt = running;
+    return rt == null ? "memspan: detach: the agent is not running in this JVM (nothing to detach)"
+        : rt.detachProbes();
+  }
+
+  /** A later attach to a JVM whose agent was detached: the probes go back in. */
+  static String reattach() {
+    AgentRuntime rt = running;
+    return rt == null ? null : rt.reattachProbes();
+  }
+
+  private synchronized String detachProbes() {
+    if (detached) {
+      return "memspan: detach: already detached";
+    }
+    if (shuttingDown) {
+      return "memspan: detach: the JVM is exiting";
+    }
+    MemspanHooks.pause();
+    int restored = installer.remove();
+    detached = true;
+    System.clearProperty("memspan.probes.installed");
+    MemoryProbe p = probe;
+    String kernel = "";
+    if (p != null && !p.source().equals("none")) {
+      probe = null;
+      recorder.useProbe(null);
+      poller.retireProbe(p);
+      p.close();
+      kernel = ", kernel source " + p.source() + " closed";
+      System.clearProperty("memspan.kernel.source");
+    }
+    return "memspan: detached: " + restored + " JDK classes run their own code again" + kernel
+        + "; memspan attach puts the probes back";
+  }
+
+  private synchronized String reattachProbes() {
+    if (!detached) {
+      return "memspan: already running in this JVM; ignoring the second start";
+    }
+    List<String> installed = installer.install(Probes.builtIn(), hooks);
+    if (installed.isEmpty()) {
+      return "memspan: attach: no probe could be installed again (still detached)";
+    }
+    detached = false;
+    MemspanHooks.install(recorder, settings.threshold());
+    System.setProperty("memspan.probes.installed", String.join(",", installed));
+    if (claimKernelStart()) {
+      daemon("memspan-kernel", this::startKernelSource).start();
+    }
+    return "memspan: attached again: probes " + String.join(",", installed)
+        + " (the settings of the first start apply)";
+  }
+
+  /** Whether the caller is to open a kernel source: none is open or being opened. */
+  private synchronized boolean claimKernelStart() {
+    if (kernelStarting || probe != null || shuttingDown || detached) {
+      return false;
+    }
+    kernelStarting = true;
+    return true;
   }
 
   private void shutdown() {
@@ -244,13 +332,15 @@ final class AgentRuntime {
         System.err.println(report);
       }
       MemoryProbe p;
+      boolean wasDetached;
       synchronized (this) {
         shuttingDown = true;
         p = probe;
+        wasDetached = detached;
       }
       if (p != null) {
         p.close();
-      } else if (!settings.kernel().equals("off")) {
+      } else if (!settings.kernel().equals("off") && !wasDetached) {
         // It starts last, after the probes and the exporter: a short JVM can end first.
         System.err.println("memspan: kernel source not ready when the JVM exited (memspan.kernel="
             + settings.kernel() + "): every op was recorded without faults or syscalls");

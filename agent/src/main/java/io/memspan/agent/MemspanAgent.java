@@ -14,6 +14,9 @@ import java.lang.instrument.Instrumentation;
  * jar, which does not exist until {@link BootJar#install} has run.
  */
 public final class MemspanAgent {
+  /** The agent arguments of {@code memspan detach}: take the probes out of this JVM. */
+  public static final String DETACH = "detach";
+
   private static boolean started;
 
   private MemspanAgent() {}
@@ -23,13 +26,32 @@ public final class MemspanAgent {
   }
 
   public static void agentmain(String args, Instrumentation inst) {
+    if (args != null && args.trim().equals(DETACH)) {
+      detach();
+      return;
+    }
     start(args, inst);
+  }
+
+  private static synchronized void detach() {
+    try {
+      System.err.println(AgentRuntime.detach());
+    } catch (Throwable e) {
+      System.err.println("memspan: detach failed: " + e);
+    }
   }
 
   private static synchronized void start(String args, Instrumentation inst) {
     long t0 = System.nanoTime();
     if (started) {
-      System.err.println("memspan: already running in this JVM; ignoring the second start");
+      // a JVM whose probes memspan detach took out gets them back; else nothing to do
+      try {
+        String again = AgentRuntime.reattach();
+        System.err.println(again != null ? again
+            : "memspan: already running in this JVM; ignoring the second start");
+      } catch (Throwable e) {
+        System.err.println("memspan: attach again failed: " + e);
+      }
       return;
     }
     try {

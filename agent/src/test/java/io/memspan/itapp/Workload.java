@@ -40,6 +40,7 @@ public final class Workload {
         case "hostile": hostile(); break;
         case "mmaps": mmaps(); break;
         case "wait": waitForLine(); break;
+        case "phases": phases(); break;
         case "builders": builders(); break;
         case "overflow": overflow(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
@@ -194,6 +195,31 @@ public final class Workload {
       System.out.println("mmaps sum=" + sum);
     } finally {
       Files.deleteIfExists(file);
+    }
+  }
+
+  /**
+   * Three times: prints "ready N", waits for a line on stdin, then grows a list to 200,000 from
+   * that phase's own source line (the test detaches and re-attaches the agent in between).
+   */
+  static void phases() throws Exception {
+    BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+    for (int phase = 1; phase <= 3; phase++) {
+      System.out.println("ready " + phase);
+      System.out.flush();
+      in.readLine();
+      List<Integer> list = new ArrayList<>();
+      for (int i = 0; i < 200_000; i++) {
+        if (phase == 1) {
+          list.add(i); // memspan-it: phase1-add
+        } else if (phase == 2) {
+          list.add(i); // memspan-it: phase2-add
+        } else {
+          list.add(i); // memspan-it: phase3-add
+        }
+      }
+      System.out.println("phase " + phase + " size=" + list.size() + " hash=" + list.hashCode());
+      System.out.flush();
     }
   }
 

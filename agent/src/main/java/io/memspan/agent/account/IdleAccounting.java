@@ -16,7 +16,8 @@ import java.util.Map;
 public final class IdleAccounting {
   private static final int MAX_THREADS = 65536;
 
-  private final Map<Integer, long[]> lastByTid = new HashMap<>(); // faults, mmap bytes, category
+  // faults, mmap bytes, category, and the faults and mmap bytes of earlier probes (see rebase)
+  private final Map<Integer, long[]> lastByTid = new HashMap<>();
   private final long[] overflow = new long[2 * ThreadCategory.values().length];
 
   public void update(MemoryProbe probe, AgentMetrics metrics) {
@@ -28,7 +29,7 @@ public final class IdleAccounting {
           overflow[2 * c] = Math.max(overflow[2 * c], idle.faults());
           return;
         }
-        v = new long[] {0, 0, category(tid).ordinal()};
+        v = new long[] {0, 0, category(tid).ordinal(), 0, 0};
         lastByTid.put(tid, v);
       }
       v[0] = idle.faults();
@@ -36,13 +37,27 @@ public final class IdleAccounting {
     });
     long[] sums = overflow.clone();
     for (long[] v : lastByTid.values()) {
-      sums[2 * (int) v[2]] += v[0];
-      sums[2 * (int) v[2] + 1] += v[1];
+      sums[2 * (int) v[2]] += v[0] + v[3];
+      sums[2 * (int) v[2] + 1] += v[1] + v[4];
     }
     for (ThreadCategory c : ThreadCategory.values()) {
       if (c != ThreadCategory.APPLICATION_OPS) {
         metrics.setIdle(c, sums[2 * c.ordinal()], sums[2 * c.ordinal() + 1]);
       }
+    }
+  }
+
+  /**
+   * The probe these counters came from was closed (memspan detach) and a new one's counters start
+   * at zero: what was counted so far becomes each thread's base, so the exported sums (cumulative
+   * OTLP counters) never go back.
+   */
+  public void rebase() {
+    for (long[] v : lastByTid.values()) {
+      v[3] += v[0];
+      v[4] += v[1];
+      v[0] = 0;
+      v[1] = 0;
     }
   }
 

@@ -23,6 +23,14 @@ public final class MemspanHooks {
     threshold = armThreshold;
   }
 
+  /**
+   * No new op begins; ops already begun still end, so no thread is left inside an op that never
+   * ends (which would make its recorder skip every later op as nested).
+   */
+  public static void pause() {
+    threshold = Long.MAX_VALUE;
+  }
+
   public static void uninstall() {
     threshold = Long.MAX_VALUE;
     sink = null;

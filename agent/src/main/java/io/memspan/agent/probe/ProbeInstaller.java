@@ -22,6 +22,9 @@ public final class ProbeInstaller {
 
   private final Instrumentation inst;
   private final PrintStream log;
+  /** The transformer of the last {@link #install}, until {@link #remove}; null otherwise. */
+  private GrowthTransformer transformer;
+  private Map<String, ClassWeaver> weavers;
 
   public ProbeInstaller(Instrumentation inst, PrintStream log) {
     this.inst = inst;
@@ -49,6 +52,8 @@ public final class ProbeInstaller {
 
     GrowthTransformer transformer = new GrowthTransformer(weavers, log);
     inst.addTransformer(transformer, true);
+    this.transformer = transformer;
+    this.weavers = weavers;
     // Classes the JDK has not loaded yet are woven when (if ever) they load; only those already
     // loaded are retransformed here. Forcing them all in would only cost start time.
     List<Class<?>> loaded = new ArrayList<>();
@@ -76,6 +81,34 @@ public final class ProbeInstaller {
     return installed;
   }
 
+  /**
+   * Takes the probes out again (memspan detach): the transformer goes, and every probed class
+   * that is loaded is retransformed without it, so the JVM rebuilds it from its original class
+   * file and the JDK runs its own code. Threads inside a woven method finish that call in the
+   * woven version (the JVM keeps running an old method version to its end), so the hooks must
+   * still answer their exits: pause them first ({@code MemspanHooks.pause}). Returns how many
+   * classes went back; a class the JVM refuses to retransform keeps its probes, said in one line.
+   */
+  public int remove() {
+    GrowthTransformer t = transformer;
+    if (t == null) {
+      return 0;
+    }
+    inst.removeTransformer(t);
+    transformer = null;
+    List<Class<?>> woven = new ArrayList<>();
+    for (Class<?> c : inst.getAllLoadedClasses()) {
+      String name = c.getName().replace('.', '/');
+      if (c.getClassLoader() == null && weavers.containsKey(name)
+          && t.outcome(name) == GrowthTransformer.Outcome.WOVEN) {
+        woven.add(c);
+      }
+    }
+    Set<Class<?>> refused = retransform(woven,
+        " kept: the JVM refused to restore the JDK's own class: ");
+    return woven.size() - refused.size();
+  }
+
   static String internalName(ProbeSpec spec) {
     return spec.typeName().replace('.', '/');
   }
@@ -95,21 +128,24 @@ public final class ProbeInstaller {
    * One retransformation for all (one safepoint, one round of deoptimization); if the JVM refuses
    * the batch, class by class, so one bad class costs only its own probe.
    */
-  private Set<Class<?>> refusedOf(List<Class<?>> classes) {
+  private Set<Class<?>> refusedOf(List<Class<?>> classes, String refusal) {
     Set<Class<?>> refused = new HashSet<>();
     for (Class<?> c : classes) {
       try {
         inst.retransformClasses(c);
       } catch (Throwable e) {
         refused.add(c);
-        log.println("memspan: probe on " + c.getName() + " skipped: the JVM refused the "
-            + "woven class: " + e);
+        log.println("memspan: probe on " + c.getName() + refusal + e);
       }
     }
     return refused;
   }
 
   private Set<Class<?>> retransform(List<Class<?>> classes) {
+    return retransform(classes, " skipped: the JVM refused the woven class: ");
+  }
+
+  private Set<Class<?>> retransform(List<Class<?>> classes, String refusal) {
     if (classes.isEmpty()) {
       return Set.of();
     }
@@ -117,7 +153,7 @@ public final class ProbeInstaller {
       inst.retransformClasses(classes.toArray(new Class<?>[0]));
       return Set.of();
     } catch (Throwable batch) {
-      return refusedOf(classes);
+      return refusedOf(classes, refusal);
     }
   }
 

@@ -71,6 +71,8 @@ public final class Poller implements Runnable {
   private long lastIdleAccountingNanos = lastAdviceNanos;
   private long lastOrphanCheckNanos = lastAdviceNanos;
   private long lastReportedLost;
+  /** Records lost by kernel sources closed before the current one (memspan detach). */
+  private long lostByClosedSources;
   private final LinkedHashMap<Long, Pending> pending = new LinkedHashMap<>();
   private final Map<Long, Orphans> orphans = new HashMap<>();
   private int orphanRecords;
@@ -172,9 +174,10 @@ public final class Poller implements Runnable {
     if (probe != null) {
       found += probe.poll(join);
       ProbeStats s = probe.stats();
-      if (s.recordsLost() != lastReportedLost) {
-        lastReportedLost = s.recordsLost();
-        metrics.kernelRecordsLost.set(s.recordsLost());
+      long lost = lostByClosedSources + s.recordsLost();
+      if (lost != lastReportedLost) {
+        lastReportedLost = lost;
+        metrics.kernelRecordsLost.set(lost);
       }
     }
     emitReady(false);
@@ -313,6 +316,20 @@ public final class Poller implements Runnable {
         it.remove();
       }
     }
+  }
+
+  /**
+   * A kernel source is about to be closed (memspan detach), already replaced in the recorder: its
+   * last syscall records are joined, its idle threads' counts taken, and what it counted kept as
+   * the base of its successor's, so no exported counter goes back. Called with no cycle running.
+   */
+  public synchronized void retireProbe(MemoryProbe old) {
+    old.poll(join);
+    if (idle != null) {
+      idle.update(old, metrics);
+      idle.rebase();
+    }
+    lostByClosedSources += old.stats().recordsLost();
   }
 
   private void accountIdle() {

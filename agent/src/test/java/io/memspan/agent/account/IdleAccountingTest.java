@@ -1,0 +1,77 @@
+package io.memspan.agent.account;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.memspan.bpf.MemoryProbe;
+import io.memspan.bpf.ProbeStats;
+import io.memspan.bpf.SlotCounters;
+import io.memspan.bpf.SyscallRecord;
+import io.memspan.bpf.ThreadSlot;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The idle counters of one thread across two kernel sources (memspan detach, then attach): the
+ * second source's counters start at zero, and the exported cumulative sums must not go back.
+ */
+class IdleAccountingTest {
+
+  @Test
+  void countsOfAClosedSourceStayInTheSumsOfItsSuccessor() {
+    int tid = (int) ProcessHandle.current().pid(); // the main thread: a live comm to categorize
+    ThreadCategory category = IdleAccounting.category(tid);
+    AgentMetrics metrics = new AgentMetrics();
+    IdleAccounting idle = new IdleAccounting();
+
+    idle.update(new Idle(Map.of(tid, counters(120, 8192))), metrics);
+    assertEquals(120, metrics.faults(category));
+
+    idle.update(new Idle(Map.of(tid, counters(150, 8192))), metrics);
+    idle.rebase(); // the source is closed after this last look
+    assertEquals(150, metrics.faults(category));
+
+    idle.update(new Idle(Map.of(tid, counters(7, 0))), metrics);
+    assertEquals(157, metrics.faults(category), "the new source's 7 on top of the old 150");
+    idle.update(new Idle(Map.of(tid, counters(30, 0))), metrics);
+    assertEquals(180, metrics.faults(category));
+  }
+
+  private static SlotCounters counters(long userFaults, long mmapBytes) {
+    SlotCounters c = new SlotCounters();
+    c.userFaults = userFaults;
+    c.mmapBytes = mmapBytes;
+    return c;
+  }
+
+  /** A kernel source reduced to its idle counters. */
+  private record Idle(Map<Integer, SlotCounters> byTid) implements MemoryProbe {
+    @Override
+    public String source() {
+      return "test";
+    }
+
+    @Override
+    public ThreadSlot claimCurrentThread() {
+      return ThreadSlot.INERT;
+    }
+
+    @Override
+    public int poll(Consumer<SyscallRecord> sink) {
+      return 0;
+    }
+
+    @Override
+    public ProbeStats stats() {
+      return new ProbeStats(0, 0, 0, 0, 0);
+    }
+
+    @Override
+    public void forEachIdleThread(IdleThreadVisitor visitor) {
+      byTid.forEach(visitor::visit);
+    }
+
+    @Override
+    public void close() {}
+  }
+}
