@@ -157,6 +157,22 @@ class LauncherEndToEndIT {
         assertTrue(names(spans).contains("HashMap.resize") || names(spans).contains("ArrayList.grow"),
             names(spans).toString());
         assertTrue(target.isAlive(), "the target keeps running");
+
+        // detach takes the probes out; a second detach finds none; attach puts them back
+        String pid = Long.toString(target.pid());
+        Launcher.Result off = Launcher.run(120, Map.of(), "detach", pid, "--no-build");
+        assertEquals(0, off.exit(), off.both());
+        assertTrue(off.out().contains("probes removed from process " + pid), off.both());
+        Launcher.Result again = Launcher.run(120, Map.of(), "detach", pid, "--no-build");
+        assertEquals(1, again.exit(), again.both());
+        assertTrue(again.err().contains("has no memspan probes installed"), again.both());
+        Launcher.Result back = Launcher.run(120, Map.of(), "attach", pid, "--no-build");
+        assertEquals(0, back.exit(), back.both());
+        assertTrue(back.out().contains("probes: ArrayList,"), back.both());
+        String log = Files.readString(tmp.resolve("target.out"));
+        assertTrue(log.contains("memspan: detached: ") && log.contains("memspan: attached again"),
+            log);
+        assertTrue(target.isAlive(), "the target keeps running");
       } finally {
         target.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }

@@ -27,7 +27,8 @@ class LauncherUsageTest {
   void helpListsEveryCommand() throws Exception {
     Launcher.Result r = Launcher.run("--help");
     assertEquals(0, r.exit(), r.both());
-    for (String cmd : new String[] {"demo", "run", "attach", "collector", "doctor", "test"}) {
+    for (String cmd : new String[] {"demo", "run", "attach", "detach", "collector", "doctor",
+        "test"}) {
       assertTrue(r.out().contains("\n  " + cmd + " "), cmd + " missing from:\n" + r.out());
     }
   }
@@ -38,6 +39,7 @@ class LauncherUsageTest {
     assertHelp("run", "--endpoint", "--protocol", "--service", "--agent-args", "--keep",
         "--no-summary", "--no-build");
     assertHelp("attach", "--endpoint", "--protocol", "--service", "--agent-args", "--no-build");
+    assertHelp("detach", "--no-build");
     assertHelp("test");
     assertHelp("doctor", "--no-load");
   }
@@ -57,11 +59,21 @@ class LauncherUsageTest {
     assertUsageError("attach: no process id given", "attach");
     assertUsageError("attach: 'java' is not a process id", "attach", "java");
     assertUsageError("attach: one process id only", "attach", "12", "13");
+    assertUsageError("detach: no process id given", "detach");
+    assertUsageError("detach: 'java' is not a process id", "detach", "java");
+    assertUsageError("detach: unknown option '--all'", "detach", "--all");
   }
 
   @Test
   void attachToAMissingProcessFails() throws Exception {
     Launcher.Result r = Launcher.run("attach", "999999999");
+    assertEquals(1, r.exit(), r.both());
+    assertTrue(r.err().contains("no process 999999999"), r.err());
+  }
+
+  @Test
+  void detachFromAMissingProcessFails() throws Exception {
+    Launcher.Result r = Launcher.run("detach", "999999999");
     assertEquals(1, r.exit(), r.both());
     assertTrue(r.err().contains("no process 999999999"), r.err());
   }
