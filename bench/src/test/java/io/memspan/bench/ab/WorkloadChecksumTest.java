@@ -23,6 +23,13 @@ class WorkloadChecksumTest {
   }
 
   @Test
+  void luceneIndexChecksumIsDeterministicAndDependsOnSize() throws Exception {
+    long first = LuceneIndex.run(2_000);
+    assertEquals(first, LuceneIndex.run(2_000));
+    assertNotEquals(first, LuceneIndex.run(2_001));
+  }
+
+  @Test
   void badSizeIsRejectedNamingTheArgument() {
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> Workloads.positive("0", "rows"));

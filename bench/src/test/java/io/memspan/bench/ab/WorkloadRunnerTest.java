@@ -54,7 +54,8 @@ class WorkloadRunnerTest {
     assertEquals(List.of("SqlOrders"), WorkloadRunner.chosen(List.of("SqlOrders")));
     IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
         IllegalArgumentException.class, () -> WorkloadRunner.chosen(List.of("Lucene")));
-    assertEquals("--workloads: unknown workload 'Lucene', expected JsonOrders or SqlOrders",
-        e.getMessage());
+    assertEquals("--workloads: unknown workload 'Lucene', expected JsonOrders or SqlOrders or "
+        + "LuceneIndex", e.getMessage());
+    assertEquals(List.of("LuceneIndex"), WorkloadRunner.chosen(List.of("LuceneIndex")));
   }
 }
