@@ -34,7 +34,10 @@ public class CollectionGrowthBench {
   @Param("100000")
   int n;
 
+  private static final int SMALL = 1000;
+
   private Integer[] boxed;
+  private final Object[] sink = new Object[SMALL];
 
   @Setup
   public void setup() {
@@ -90,6 +93,39 @@ public class CollectionGrowthBench {
         sb.append((char) ('a' + (j & 15)));
       }
       total += sb.length();
+    }
+    return total;
+  }
+
+  /**
+   * A thousand small maps, each grown once below the threshold (the first put allocates the table
+   * through {@code resize()}): the woven fast path's cost per call, with as little else around it
+   * as a real map gives. The maps escape into {@link #sink}, as an application's maps do, so the
+   * JIT cannot remove them on one side only.
+   */
+  @Benchmark
+  public int smallHashMaps() {
+    int total = 0;
+    for (int i = 0; i < SMALL; i++) {
+      HashMap<Integer, Integer> m = new HashMap<>();
+      m.put(boxed[i], boxed[i]);
+      sink[i] = m;
+      total += m.size();
+    }
+    return total;
+  }
+
+  /** A thousand small lists of 11, each grown twice below the threshold (to 10, then 15). */
+  @Benchmark
+  public int smallArrayLists() {
+    int total = 0;
+    for (int i = 0; i < SMALL; i++) {
+      ArrayList<Integer> l = new ArrayList<>();
+      for (int j = 0; j < 11; j++) {
+        l.add(boxed[j]);
+      }
+      sink[i] = l;
+      total += l.size();
     }
     return total;
   }

@@ -65,7 +65,7 @@ class ReadmeIT {
 
   @Test
   void everyLauncherFlagIsDocumented() throws Exception {
-    for (String cmd : List.of("demo", "run", "attach", "doctor")) {
+    for (String cmd : List.of("demo", "run", "attach", "detach", "doctor")) {
       String help = run(Build.home().resolve("memspan").toString(), cmd, "--help");
       Matcher m = Pattern.compile("(?m)^\\s+(--[a-z][a-z-]*)").matcher(help);
       int n = 0;
