@@ -52,7 +52,6 @@ final class AgentRuntime {
 
   /** This JVM's runtime once its probes are in: what {@code memspan detach} and a later attach act on. */
   private static volatile AgentRuntime running;
-  private Instrumentation inst;
   private Class<?> hooks;
   private ProbeInstaller installer;
   /** Probes taken out by memspan detach (guarded by this). */
@@ -165,7 +164,6 @@ final class AgentRuntime {
   }
 
   private boolean instrument(Instrumentation inst, Class<?> hooks) {
-    this.inst = inst;
     this.hooks = hooks;
     this.installer = new ProbeInstaller(inst, System.err);
     try {

@@ -26,8 +26,7 @@ public final class SteadyStateChild {
       throw new IllegalArgumentException("usage: SteadyStateChild " + String.join("|",
           WorkloadRunner.WORKLOADS.keySet()) + " size|default");
     }
-    int size = args[1].equals("default") ? WorkloadRunner.DEFAULT_SIZES.get(args[0])
-        : Workloads.positive(args[1], "size");
+    int size = WorkloadRunner.size(args[0], args[1]);
     // the workloads run on this thread alone: its CPU time, in ns, is what the hooks can cost
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in,
@@ -43,13 +42,13 @@ public final class SteadyStateChild {
       int n = Integer.parseInt(line.substring(4).trim());
       ThreadCpu before = ThreadCpu.now();
       for (int i = 0; i < n; i++) {
-        long cpu0 = processCpuNanos();
+        long cpu0 = WorkloadRunner.processCpuNanos();
         long main0 = threads.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         long checksum = workload.run(size);
         long wall = System.nanoTime() - t0;
         long main = threads.getCurrentThreadCpuTime() - main0;
-        long cpu = processCpuNanos() - cpu0;
+        long cpu = WorkloadRunner.processCpuNanos() - cpu0;
         String sum = Long.toHexString(checksum);
         if (first != null && !first.equals(sum)) {
           throw new IllegalStateException(args[0] + " returned checksum " + sum + ", the first run "
@@ -63,11 +62,5 @@ public final class SteadyStateChild {
       System.out.println("done");
       System.out.flush();
     }
-  }
-
-  private static long processCpuNanos() {
-    return ProcessHandle.current().info().totalCpuDuration()
-        .orElseThrow(() -> new IllegalStateException("no process CPU time on this platform"))
-        .toNanos();
   }
 }

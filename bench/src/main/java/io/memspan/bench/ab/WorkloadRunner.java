@@ -83,8 +83,7 @@ public final class WorkloadRunner {
           WORKLOADS.keySet()) + " size|default warmups steady; got " + String.join(" ", args));
     }
     Workload workload = WORKLOADS.get(args[0]);
-    int size = args[1].equals("default") ? DEFAULT_SIZES.get(args[0])
-        : Workloads.positive(args[1], "size");
+    int size = size(args[0], args[1]);
     int warmups = nonNegative(args[2], "warmups");
     int steady = nonNegative(args[3], "steady");
     String first = null;
@@ -114,7 +113,12 @@ public final class WorkloadRunner {
     }
   }
 
-  private static long processCpuNanos() {
+  /** A child's size argument: {@code default} (the workload's own) or a positive number. */
+  static int size(String workload, String arg) {
+    return arg.equals("default") ? DEFAULT_SIZES.get(workload) : Workloads.positive(arg, "size");
+  }
+
+  static long processCpuNanos() {
     return ProcessHandle.current().info().totalCpuDuration()
         .orElseThrow(() -> new IllegalStateException("no process CPU time on this platform"))
         .toNanos();

@@ -43,12 +43,8 @@ public final class AttachClient {
   }
 
   static int attach(String pid, Path jar, String options) {
-    VirtualMachine vm;
-    try {
-      vm = VirtualMachine.attach(pid);
-    } catch (AttachNotSupportedException | IOException e) {
-      System.err.println("memspan attach: cannot attach to process " + pid + ": " + reason(e)
-          + " (is it a JVM run by this user? is /tmp shared with it?)");
+    VirtualMachine vm = open(pid, "attach");
+    if (vm == null) {
       return 1;
     }
     try {
@@ -101,7 +97,21 @@ public final class AttachClient {
     }
   }
 
-  private static String reason(Exception e) {
+  /**
+   * The target JVM through the attach API, or null after saying on stderr why not
+   * ({@code memspan <command>: cannot attach to process ...}).
+   */
+  static VirtualMachine open(String pid, String command) {
+    try {
+      return VirtualMachine.attach(pid);
+    } catch (AttachNotSupportedException | IOException e) {
+      System.err.println("memspan " + command + ": cannot attach to process " + pid + ": "
+          + reason(e) + " (is it a JVM run by this user? is /tmp shared with it?)");
+      return null;
+    }
+  }
+
+  static String reason(Exception e) {
     return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 

@@ -2,8 +2,8 @@ package io.memspan.bench.cli;
 
 import com.sun.tools.attach.AgentInitializationException;
 import com.sun.tools.attach.AgentLoadException;
-import com.sun.tools.attach.AttachNotSupportedException;
 import com.sun.tools.attach.VirtualMachine;
+import io.memspan.agent.MemspanAgent;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +15,9 @@ import java.nio.file.Path;
  * started with {@code -javaagent} as well as on one attached to.
  *
  * <p>usage: DetachClient PID AGENT_JAR. Exit 0 when the probes are out, 1 when they are not (no
- * memspan in that JVM, or it did not answer; the reason on stderr), 2 for bad arguments.
+ * memspan in that JVM, or it kept them; the reason on stderr), 2 for bad arguments.
  */
 public final class DetachClient {
-  static final long WAIT_SECONDS = 30;
-  /** The agent's argument for a detach ({@code MemspanAgent.DETACH}). */
-  static final String DETACH = "detach";
-
   private DetachClient() {}
 
   public static void main(String[] args) {
@@ -42,24 +38,21 @@ public final class DetachClient {
   }
 
   static int detach(String pid, Path jar) {
-    VirtualMachine vm;
-    try {
-      vm = VirtualMachine.attach(pid);
-    } catch (AttachNotSupportedException | IOException e) {
-      System.err.println("memspan detach: cannot attach to process " + pid + ": " + reason(e)
-          + " (is it a JVM run by this user? is /tmp shared with it?)");
+    VirtualMachine vm = AttachClient.open(pid, "detach");
+    if (vm == null) {
       return 1;
     }
     try {
-      if (vm.getSystemProperties().getProperty(AttachClient.PROBES_PROPERTY) == null) {
+      if (probes(vm) == null) {
         System.err.println("memspan detach: process " + pid + " has no memspan probes installed"
             + " (never attached, already detached, or still starting)");
         return 1;
       }
-      vm.loadAgent(jar.toString(), DETACH);
-      if (!awaitRemoved(vm)) {
-        System.err.println("memspan detach: process " + pid + " still has its probes after "
-            + WAIT_SECONDS + " s; it says why on its stderr");
+      // the agent detaches inside agentmain: when loadAgent returns, the classes are restored
+      vm.loadAgent(jar.toString(), MemspanAgent.DETACH);
+      if (probes(vm) != null) {
+        System.err.println("memspan detach: process " + pid + " kept its probes; it says why on"
+            + " its stderr");
         return 1;
       }
       System.out.println("memspan detach: probes removed from process " + pid
@@ -68,7 +61,7 @@ public final class DetachClient {
       return 0;
     } catch (AgentInitializationException | AgentLoadException | IOException e) {
       System.err.println("memspan detach: process " + pid + " did not take the detach: "
-          + reason(e));
+          + AttachClient.reason(e));
       return 1;
     } finally {
       try {
@@ -79,24 +72,7 @@ public final class DetachClient {
     }
   }
 
-  /** The agent clears its probes property once the classes are restored (synchronously). */
-  private static boolean awaitRemoved(VirtualMachine vm) throws IOException {
-    long deadline = System.nanoTime() + WAIT_SECONDS * 1_000_000_000L;
-    while (vm.getSystemProperties().getProperty(AttachClient.PROBES_PROPERTY) != null) {
-      if (System.nanoTime() > deadline) {
-        return false;
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static String reason(Exception e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  private static String probes(VirtualMachine vm) throws IOException {
+    return vm.getSystemProperties().getProperty(AttachClient.PROBES_PROPERTY);
   }
 }
