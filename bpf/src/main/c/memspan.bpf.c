@@ -28,6 +28,7 @@
 #define MEMSPAN_STAT_GENERATED 0   // syscall records the program tried to deliver
 #define MEMSPAN_STAT_LOST 1        // of those, not delivered: ring full or in-flight table full
 #define MEMSPAN_STAT_IDLE_UNCOUNTED 2 // events of slotless threads lost because the idle table is full
+#define MEMSPAN_STAT_TAKEN 3       // records the reader has taken from the ring (written by the reader)
 #define MEMSPAN_STATS 8
 
 struct memspan_counters {
@@ -82,6 +83,8 @@ struct memspan_config {
 BPF_F_TABLE("array", u32, struct memspan_slot, slots, MEMSPAN_SLOTS, BPF_F_MMAPABLE);
 BPF_F_TABLE("array", u32, u64, stats, MEMSPAN_STATS, BPF_F_MMAPABLE);
 BPF_RINGBUF_OUTPUT(events, MEMSPAN_RING_PAGES);
+// A quarter of the ring, in records (each behind an 8-byte header).
+#define MEMSPAN_RING_WAKE_RECORDS ((u64)MEMSPAN_RING_PAGES * PAGE_SIZE / 4 / (sizeof(struct memspan_event) + 8))
 // Threads without a slot (GC, JIT, ...): counters per tid, bounded.
 BPF_HASH(idle_threads, u32, struct memspan_counters, MEMSPAN_IDLE_THREADS);
 // Syscalls between enter and exit, per tid.
@@ -92,6 +95,11 @@ static __always_inline void stat_add(u32 index) {
   u64 *v = stats.lookup(&index);
   if (v)
     __sync_fetch_and_add(v, 1);
+}
+
+static __always_inline u64 stat_get(u32 index) {
+  u64 *v = stats.lookup(&index);
+  return v ? *(volatile u64 *)v : 0;
 }
 
 // The traced thread's id as the loading process sees it, or 0 when the event is not ours. The config
@@ -266,8 +274,13 @@ static __always_inline int syscall_exit(long ret) {
     return 0;
   }
   __builtin_memcpy(out, &e, sizeof(e));
-  // No wake-up: Java polls; a wake-up per record throttled the faulting thread ~3x.
-  events.ringbuf_submit(out, BPF_RB_NO_WAKEUP);
+  // Most records wake no one: Java drains the ring on its own schedule (a wake-up per record
+  // throttled the faulting thread ~3x). Once a quarter of the ring is unread, each record wakes
+  // the reader, so an idle reader can sleep long without the ring ever filling. Unread is
+  // counted in records, from the reader's published count: libbcc 0.26 cannot pass the ring to
+  // bpf_ringbuf_query.
+  u64 unread = stat_get(MEMSPAN_STAT_GENERATED) - stat_get(MEMSPAN_STAT_LOST) - stat_get(MEMSPAN_STAT_TAKEN);
+  events.ringbuf_submit(out, unread >= MEMSPAN_RING_WAKE_RECORDS ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
   return 0;
 }
 

@@ -195,6 +195,7 @@ final class AgentRuntime {
         spansOff("no exporter");
         return;
       }
+      metrics.refreshBeforeCollect(poller::accountIdleNow);
       t.register(metrics);
       t.register(poller.advisor());
       telemetry = t;
@@ -227,6 +228,7 @@ final class AgentRuntime {
       }
       probe = choice.probe();
       recorder.useProbe(choice.probe());
+      poller.watchDrainRequests(choice.probe());
     }
     System.err.println(choice.line());
     System.setProperty("memspan.kernel.source", choice.probe().source());

@@ -8,12 +8,21 @@ import java.util.function.Consumer;
  * process, its ring buffer read directly. Create it with {@link MemoryProbes#bcc}.
  */
 public final class BccProbe implements MemoryProbe {
+  /**
+   * The syscall rate a ring must absorb between two drains when nothing wakes its reader: 1.5
+   * million records a second (so the default 4 MiB ring must be drained every ~29 ms).
+   */
+  private static final long UNWOKEN_RECORDS_PER_SECOND = 1_500_000L;
+
   private final ProbeOptions options;
   private final BccProgram program;
   private final SlotTable slots;
   private final KernelStats kernelStats;
   private final RingBufferReader ring;
   private final IdleThreadTable idle;
+  /** Null when the ring cannot wake its reader (then it must be polled often, see below). */
+  private final RingWakeup wakeup;
+  private final String wakeupFailure;
   private final AtomicLong claimFailures = new AtomicLong();
   private final SlotCounters scratch = new SlotCounters();
   private boolean closed;
@@ -46,6 +55,15 @@ public final class BccProbe implements MemoryProbe {
     this.kernelStats = k;
     this.ring = r;
     this.idle = new IdleThreadTable(program.idleFd, options.targetPid());
+    RingWakeup w = null;
+    String why = null;
+    try {
+      w = new RingWakeup(program.ringFd);
+    } catch (RuntimeException e) {
+      why = e.getMessage();
+    }
+    this.wakeup = w;
+    this.wakeupFailure = why;
   }
 
   @Override
@@ -87,7 +105,34 @@ public final class BccProbe implements MemoryProbe {
 
   @Override
   public synchronized int poll(Consumer<SyscallRecord> sink) {
-    return closed ? 0 : ring.poll(sink);
+    if (closed) {
+      return 0;
+    }
+    try {
+      return ring.poll(sink);
+    } finally {
+      kernelStats.publishTaken(ring.taken());
+    }
+  }
+
+  @Override
+  public boolean awaitDrainRequest() {
+    return wakeup != null && wakeup.await();
+  }
+
+  @Override
+  public long maxDrainIntervalNanos() {
+    if (wakeup != null && wakeup.failure() == null) {
+      return Long.MAX_VALUE;
+    }
+    long records = options.ringBytes() / (EventLayout.SIZE + RingBufferReader.HEADER_SIZE);
+    return records * 1_000_000_000L / UNWOKEN_RECORDS_PER_SECOND;
+  }
+
+  /** Null when the ring wakes its reader; else why it cannot (epoll or eventfd failed). */
+  public String wakeupFailure() {
+    String f = wakeupFailure;
+    return f != null ? f : wakeup.failure();
   }
 
   @Override
@@ -136,6 +181,9 @@ public final class BccProbe implements MemoryProbe {
     statsAtClose = new ProbeStats(last.recordsGenerated(), last.recordsDelivered(),
         last.recordsLost(), 0, last.slotClaimFailures(), last.idleEventsUncounted());
     closed = true;
+    if (wakeup != null) {
+      wakeup.close();
+    }
     ring.close();
     kernelStats.close();
     slots.close();

@@ -41,6 +41,16 @@ final class LibC {
 
   static native String strerror(int errnum);
 
+  static native int epoll_create1(int flags);
+
+  static native int epoll_ctl(int epfd, int op, int fd, Pointer event);
+
+  static native int epoll_wait(int epfd, Pointer events, int maxEvents, int timeoutMillis);
+
+  static native int eventfd(int initval, int flags);
+
+  static native long write(int fd, Pointer buf, long count);
+
   /** Maps {@code length} bytes of {@code fd} at {@code offset}; throws with errno on failure. */
   static Pointer map(int fd, long length, int prot, long offset, String what) {
     Pointer p = mmap(null, length, prot, MAP_SHARED, fd, offset);

@@ -25,6 +25,24 @@ public interface MemoryProbe extends AutoCloseable {
   /** Drains the syscall records produced since the last poll; returns how many were delivered. */
   int poll(Consumer<SyscallRecord> sink);
 
+  /**
+   * Blocks until the kernel asks for the syscall records to be drained (its ring is filling up),
+   * then returns true; returns false, at once or later, when this source never asks: it has no
+   * ring, it was closed, or its wake-up failed. One thread at a time.
+   */
+  default boolean awaitDrainRequest() {
+    return false;
+  }
+
+  /**
+   * How long the syscall records may be left undrained without any being lost at the rate the
+   * ring is sized for: unbounded when there is no ring, or when the ring asks to be drained
+   * ({@link #awaitDrainRequest}) and someone waits for it.
+   */
+  default long maxDrainIntervalNanos() {
+    return Long.MAX_VALUE;
+  }
+
   /** Events seen, delivered, lost (ring reserve failures), slots in use and exhausted. */
   ProbeStats stats();
 

@@ -64,6 +64,7 @@ class SlotLayoutTest {
     m.put("MEMSPAN_STAT_GENERATED", KernelStats.GENERATED);
     m.put("MEMSPAN_STAT_LOST", KernelStats.LOST);
     m.put("MEMSPAN_STAT_IDLE_UNCOUNTED", KernelStats.IDLE_UNCOUNTED);
+    m.put("MEMSPAN_STAT_TAKEN", KernelStats.TAKEN);
     m.put("MEMSPAN_STATS", KernelStats.COUNT);
     return m;
   }

@@ -28,6 +28,7 @@ public final class AgentMetrics implements MetricSource {
   public final AtomicLong opsDroppedSpanCap = new AtomicLong();
   public final AtomicLong spansRejectedByExporter = new AtomicLong();
   public final AtomicLong spansEmitted = new AtomicLong();
+  private volatile Runnable beforeCollect = () -> { };
 
   public void onOp(String simpleType, boolean kept, long bytesCopied) {
     onOps(simpleType, kept, 1, bytesCopied);
@@ -78,8 +79,21 @@ public final class AgentMetrics implements MetricSource {
     return faults.get(c.ordinal());
   }
 
+  /**
+   * Runs before each collection: the idle threads' counters are read from the kernel then, fresh,
+   * rather than on a short timer whose every other reading no export ever sent.
+   */
+  public void refreshBeforeCollect(Runnable refresh) {
+    beforeCollect = refresh;
+  }
+
   @Override
   public void collect(MetricWriter w) {
+    try {
+      beforeCollect.run();
+    } catch (RuntimeException e) {
+      // the last values still go out
+    }
     for (Map.Entry<String, AtomicLongArray> e : byType.entrySet()) {
       AtomicLongArray a = e.getValue();
       w.counter("memspan.ops", "{op}", "Growth ops armed, by structure type and whether kept",

@@ -35,22 +35,23 @@ import java.util.function.Consumer;
 public final class Poller implements Runnable {
   static final long CYCLE_NANOS = 1_000_000L;
   /**
-   * The longest idle wait while the kernel ring is attached: the ring cannot wake the poller
-   * (records are submitted with BPF_RB_NO_WAKEUP), so it must hold this long's records.
+   * The longest idle wait. Nothing that needs draining sooner waits it out: a thread's op ring
+   * half full unparks the poller, and so does the kernel's ring a quarter full (through
+   * {@link #watchDrainRequests}). Each idle cycle costs ~0.1 ms of CPU on these VMs (the timer
+   * wake-up alone ~50 us), so at the former 32 ms bound an idle agent spent 3.5 ms a second.
    */
-  static final long MAX_IDLE_WAIT_NANOS = 32_000_000L;
-  /**
-   * Without a kernel ring (kernel=off, rusage) only the threads' op rings need draining, and a ring
-   * half full wakes the poller at once: idle cycles can be 4× rarer. Each costs ~0.1 ms of CPU
-   * while the poller's code is still interpreted (33 cycles a second take minutes to reach C2).
-   */
-  static final long MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS = 128_000_000L;
+  static final long MAX_IDLE_WAIT_NANOS = 1_000_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  // in time, not cycles: a cycle lasts 1-32 ms
+  // in time, not cycles: a cycle lasts 1 ms to 1 s
   private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
-  private static final long IDLE_ACCOUNTING_NANOS = 1_000_000_000L;
+  /**
+   * Reading the idle threads' counters costs ~0.5 ms (a bpf() syscall per thread): it is done
+   * before each metric export ({@link #accountIdleNow}) and otherwise this rarely, which is what
+   * frees ended threads' slots and idle-table entries (4096 of them) for new threads.
+   */
+  private static final long IDLE_ACCOUNTING_NANOS = 5_000_000_000L;
 
   private final Recorder recorder;
   private final AgentMetrics metrics;
@@ -118,7 +119,7 @@ public final class Poller implements Runnable {
     Thread self = Thread.currentThread();
     thread = self;
     recorder.onBacklog(() -> LockSupport.unpark(self));
-    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS);
+    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NANOS);
     while (running) {
       boolean foundWork = true;
       try {
@@ -127,14 +128,30 @@ public final class Poller implements Runnable {
         // a bad record must not stop accounting for the rest of the run
       }
       MemoryProbe probe = recorder.probe();
-      LockSupport.parkNanos(backoff.next(foundWork, idleBound(probe == null ? "none"
-          : probe.source())));
+      LockSupport.parkNanos(backoff.next(foundWork,
+          probe == null ? MAX_IDLE_WAIT_NANOS : probe.maxDrainIntervalNanos()));
     }
   }
 
-  /** The idle bound for the current kernel source (it changes once, when bcc gets ready). */
-  static long idleBound(String kernelSource) {
-    return kernelSource.equals("bcc") ? MAX_IDLE_WAIT_NANOS : MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS;
+  /**
+   * Wakes the poller whenever {@code probe} asks for its syscall records to be drained, from a
+   * thread of its own that sleeps in the kernel in between and ends when the probe closes. Only a
+   * source with a ring ({@code bcc}) ever asks.
+   */
+  public void watchDrainRequests(MemoryProbe probe) {
+    if (!probe.source().equals("bcc")) {
+      return;
+    }
+    Thread watcher = new Thread(() -> {
+      while (probe.awaitDrainRequest()) {
+        Thread t = thread;
+        if (t != null) {
+          LockSupport.unpark(t);
+        }
+      }
+    }, "memspan-ring-wake");
+    watcher.setDaemon(true);
+    watcher.start();
   }
 
   /** Stops the loop, then drains everything that is left and emits it; call from one thread. */
@@ -153,9 +170,11 @@ public final class Poller implements Runnable {
       bytes = new ByteEstimates(4);
     }
     cycle();
-    cycle++;
-    emitReady(true);
-    accountIdle();
+    synchronized (this) {
+      cycle++;
+      emitReady(true);
+    }
+    accountIdleNow();
   }
 
   public Advisor advisor() {
@@ -330,6 +349,12 @@ public final class Poller implements Runnable {
       idle.rebase();
     }
     lostByClosedSources += old.stats().recordsLost();
+  }
+
+  /** Reads the idle threads' counters now, between two cycles (from the metric exporter). */
+  public synchronized void accountIdleNow() {
+    lastIdleAccountingNanos = System.nanoTime();
+    accountIdle();
   }
 
   private void accountIdle() {

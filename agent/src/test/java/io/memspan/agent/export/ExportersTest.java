@@ -79,6 +79,21 @@ class ExportersTest {
   }
 
   @Test
+  void anExportThreadIdleForAWhileWakesForTheNextSpan() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start();
+        Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", rx.endpoint()))) {
+      assertTrue(t.emit(SampleOps.op(5)));
+      rx.awaitSpans(1, WAIT);
+      Thread.sleep(500); // the export thread parks with no timer: only an emit wakes it
+      Op op = SampleOps.op(6);
+      assertTrue(t.emit(op));
+      // well before close (which would wake it anyway), with the SDK's batch delay at 50 ms
+      List<Span> spans = rx.awaitSpans(2, Duration.ofSeconds(5));
+      assertOpSpan(op, spans.get(1));
+    }
+  }
+
+  @Test
   void httpWithGzipAndHeaders() throws Exception {
     try (OtlpHttpReceiver rx = OtlpHttpReceiver.start();
         Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", rx.endpoint() + "/",

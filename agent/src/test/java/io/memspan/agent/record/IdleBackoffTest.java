@@ -55,17 +55,9 @@ class IdleBackoffTest {
     for (int i = 0; i < 10; i++) {
       last = b.next(false, 128 * MS);
     }
-    assertEquals(128 * MS, last, "no kernel ring: up to 128 ms");
-    assertEquals(32 * MS, b.next(false, 32 * MS), "the kernel ring attached: 32 ms from now on");
+    assertEquals(128 * MS, last, "up to the bound");
+    assertEquals(32 * MS, b.next(false, 32 * MS), "a ring that cannot wake the poller: its bound from now on");
     assertEquals(64 * MS, b.next(false, 1000 * MS), "doubling again when the bound rises");
     assertEquals(128 * MS, b.next(false, 1000 * MS), "never above the constructor's bound");
-  }
-
-  @Test
-  void theKernelRingKeepsThePollerAtItsShorterBound() {
-    assertEquals(Poller.MAX_IDLE_WAIT_NANOS, Poller.idleBound("bcc"));
-    assertEquals(Poller.MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS, Poller.idleBound("rusage"));
-    assertEquals(Poller.MAX_IDLE_WAIT_NO_KERNEL_RING_NANOS,
-        Poller.idleBound(io.memspan.bpf.MemoryProbes.none().source()));
   }
 }
