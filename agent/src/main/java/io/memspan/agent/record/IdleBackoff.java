@@ -1,14 +1,12 @@
 package io.memspan.agent.record;
 
 /**
- * How long the poller waits before its next cycle. While cycles find work (ops in the threads'
- * rings, records in the kernel's ring) it stays at the shortest wait, so rings are drained
- * promptly under load; each cycle that finds nothing doubles the wait up to a bound, so an idle
- * agent wakes ~30 times a second instead of ~1,000 (on a VM each wake-up costs 25-45 us of CPU
- * whatever the cycle does), ~8 times without a kernel ring. The bound is what sizes the rings: the kernel ring must hold a bound's
- * worth of syscall records (the default 4 MiB holds ~47,000 88-byte records: 1.5 million syscalls
- * a second for 32 ms), and a thread's op ring that fills to half wakes the poller at once (see
- * {@link Recorder#onBacklog}), so a burst of ops never waits out a long sleep.
+ * How long the poller waits before its next cycle: the shortest wait after a cycle that found work
+ * (ops in the threads' rings, records in the kernel's ring), doubling up to a bound after each
+ * cycle that found nothing. On these VMs every wake-up costs 25-75 us of CPU whatever the cycle
+ * does, so the waits are long (see {@link Poller#BUSY_WAIT_NANOS}); nothing that must be drained
+ * sooner waits them out: a thread's op ring filled to half ({@link Recorder#onBacklog}) and the
+ * kernel's ring a quarter full ({@link Poller#watchDrainRequests}) wake the poller at once.
  */
 final class IdleBackoff {
   private final long minNanos;
@@ -26,16 +24,16 @@ final class IdleBackoff {
 
   /** The wait before the next cycle, given whether the cycle just run found work. */
   long next(boolean foundWork) {
-    return next(foundWork, maxNanos);
+    waitNanos = foundWork ? minNanos : Math.min(maxNanos, waitNanos * 2);
+    return waitNanos;
   }
 
   /**
-   * As {@link #next(boolean)}, with a bound of its own for this wait (at most the constructor's):
-   * the poller waits longer while no kernel ring has to be drained in time.
+   * As {@link #next(boolean)}, but never longer than {@code boundNanos}, which may be shorter than
+   * the shortest wait: a kernel ring that cannot wake the poller must be drained on its own
+   * clock. The bound caps this wait only; the backoff goes on as without it.
    */
   long next(boolean foundWork, long boundNanos) {
-    long bound = Math.max(minNanos, Math.min(maxNanos, boundNanos));
-    waitNanos = foundWork ? minNanos : Math.min(bound, waitNanos * 2);
-    return waitNanos;
+    return Math.min(next(foundWork), Math.max(1, boundNanos));
   }
 }

@@ -23,8 +23,9 @@ import java.util.function.Consumer;
  * The agent's one background worker on the data path. Each cycle drains the threads' op rings
  * (metrics and advice for every op, kept ops held for export), then drains the kernel's syscall
  * records and joins them to their op by op id, then emits the kept ops held for at least one full
- * cycle. Cycles run every 1 ms while they find work and back off to every 32 ms while they do not
- * ({@link IdleBackoff}); a thread whose op ring fills to half wakes the poller at once.
+ * cycle. Cycles run every 100 ms while they find work and back off to every second while they do
+ * not ({@link IdleBackoff}); a thread whose op ring fills to half, or a kernel ring a quarter
+ * full, wakes the poller at once.
  *
  * <p>Why one cycle is enough: the kernel writes a syscall's record before the syscall returns, and
  * the op's record is published after that, so by the time the poller sees an op, every record of
@@ -33,17 +34,20 @@ import java.util.function.Consumer;
  * counted, never silently lost.
  */
 public final class Poller implements Runnable {
-  static final long CYCLE_NANOS = 1_000_000L;
   /**
-   * The longest idle wait. Nothing that needs draining sooner waits it out: a thread's op ring
+   * The wait after a cycle that found work. Nothing has to be drained sooner: a thread's op ring
    * half full unparks the poller, and so does the kernel's ring a quarter full (through
-   * {@link #watchDrainRequests}). Each idle cycle costs ~0.1 ms of CPU on these VMs (the timer
-   * wake-up alone ~50 us), so at the former 32 ms bound an idle agent spent 3.5 ms a second.
+   * {@link #watchDrainRequests}); what a shorter wait would buy is only latency before export.
+   * Each cycle costs ~75 us of CPU on these VMs whatever it finds (the timer wake-up alone
+   * ~50 us): at the former 1 ms, a Jackson workload's ops and GC syscalls kept the poller at ~100
+   * cycles a second, 0.7-0.9 % of the process's CPU.
    */
+  static final long BUSY_WAIT_NANOS = 100_000_000L;
+  /** The longest idle wait (an idle agent: ~1 cycle a second). */
   static final long MAX_IDLE_WAIT_NANOS = 1_000_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  // in time, not cycles: a cycle lasts 1 ms to 1 s
+  // in time, not cycles: a cycle lasts 100 ms to 1 s
   private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
   /**
@@ -119,7 +123,7 @@ public final class Poller implements Runnable {
     Thread self = Thread.currentThread();
     thread = self;
     recorder.onBacklog(() -> LockSupport.unpark(self));
-    IdleBackoff backoff = new IdleBackoff(CYCLE_NANOS, MAX_IDLE_WAIT_NANOS);
+    IdleBackoff backoff = new IdleBackoff(BUSY_WAIT_NANOS, MAX_IDLE_WAIT_NANOS);
     while (running) {
       boolean foundWork = true;
       try {

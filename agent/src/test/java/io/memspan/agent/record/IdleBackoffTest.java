@@ -49,15 +49,16 @@ class IdleBackoffTest {
   }
 
   @Test
-  void aWaitsOwnBoundCapsItAndALowerBoundTakesEffectAtOnce() {
-    IdleBackoff b = new IdleBackoff(MS, 128 * MS);
+  void aWaitsOwnBoundCapsThatWaitEvenBelowTheShortestAndTheBackoffGoesOn() {
+    IdleBackoff b = new IdleBackoff(100 * MS, 1000 * MS);
     long last = 0;
     for (int i = 0; i < 10; i++) {
-      last = b.next(false, 128 * MS);
+      last = b.next(false, Long.MAX_VALUE);
     }
-    assertEquals(128 * MS, last, "up to the bound");
-    assertEquals(32 * MS, b.next(false, 32 * MS), "a ring that cannot wake the poller: its bound from now on");
-    assertEquals(64 * MS, b.next(false, 1000 * MS), "doubling again when the bound rises");
-    assertEquals(128 * MS, b.next(false, 1000 * MS), "never above the constructor's bound");
+    assertEquals(1000 * MS, last, "up to the constructor's bound");
+    assertEquals(29 * MS, b.next(false, 29 * MS),
+        "a ring that cannot wake the poller: drained on its own clock");
+    assertEquals(29 * MS, b.next(true, 29 * MS), "even while cycles find work");
+    assertEquals(200 * MS, b.next(false, Long.MAX_VALUE), "the backoff went on meanwhile");
   }
 }
