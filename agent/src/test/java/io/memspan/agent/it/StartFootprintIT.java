@@ -42,14 +42,40 @@ class StartFootprintIT {
     assertTrue(r.stdout().contains("list size=1000000"), r.stdout());
     // ops were recorded: the recorder, poller and advice ran, not just the weaving
     assertTrue(r.stderr().contains("memspan: span export off"), r.stderr());
-    List<String> loaded = Files.readAllLines(log).stream()
-        .map(line -> line.replaceFirst("^\\[[^]]*\\]\\[[^]]*\\]\\[[^]]*\\]\\s*", ""))
-        .map(line -> line.split(" ")[0])
-        .collect(Collectors.toList());
+    List<String> loaded = loadedClasses(log);
     assertTrue(loaded.contains("io.memspan.agent.record.Poller"), "no agent classes in the log");
     List<String> unwanted = loaded.stream()
         .filter(c -> NOT_LOADED.stream().anyMatch(c::startsWith))
         .collect(Collectors.toList());
     assertEquals(List.of(), unwanted);
+  }
+
+  /**
+   * A kernel source that needs JNA loads it, but JNA must not run {@code ldconfig -p} in a child
+   * process to build a search path memspan never uses (it loads libraries by soname).
+   */
+  @Test
+  void jnaStartsNoChildProcess(@TempDir Path dir) throws Exception {
+    Path log = dir.resolve("classes.txt");
+    ForkedJvm.Result r = ForkedJvm.java()
+        .agent("instrument=premain,kernel=rusage,otel.traces.exporter=none,"
+            + "otel.metrics.exporter=none,memspan.threshold=0")
+        .jvmArg("-Dmemspan.it.wait.kernel=true")
+        .jvmArg("-Xlog:class+load=info:file=" + log)
+        .run(TIMEOUT, "io.memspan.itapp.Workload", "list").assertExitedNormally();
+    assertTrue(r.stderr().contains("memspan: kernel source rusage"), r.stderr());
+    List<String> loaded = loadedClasses(log);
+    assertTrue(loaded.contains("com.sun.jna.NativeLibrary"), "JNA was not used: " + r.stderr());
+    assertEquals(List.of(), loaded.stream()
+        .filter(c -> c.equals("java.lang.ProcessImpl") || c.equals("java.lang.ProcessBuilder"))
+        .collect(Collectors.toList()), "a child process was started");
+  }
+
+  /** Class names in the order {@code -Xlog:class+load} logged them. */
+  private static List<String> loadedClasses(Path log) throws java.io.IOException {
+    return Files.readAllLines(log).stream()
+        .map(line -> line.replaceFirst("^\\[[^]]*\\]\\[[^]]*\\]\\[[^]]*\\]\\s*", ""))
+        .map(line -> line.split(" ")[0])
+        .collect(Collectors.toList());
   }
 }
