@@ -278,9 +278,12 @@ static __always_inline int syscall_exit(long ret) {
   // throttled the faulting thread ~3x). Once a quarter of the ring is unread, each record wakes
   // the reader, so an idle reader can sleep long without the ring ever filling. Unread is
   // counted in records, from the reader's published count: libbcc 0.26 cannot pass the ring to
-  // bpf_ringbuf_query.
-  u64 unread = stat_get(MEMSPAN_STAT_GENERATED) - stat_get(MEMSPAN_STAT_LOST) - stat_get(MEMSPAN_STAT_TAKEN);
-  events.ringbuf_submit(out, unread >= MEMSPAN_RING_WAKE_RECORDS ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
+  // bpf_ringbuf_query. Taken first and generated last: counts racing on other CPUs can then only
+  // make unread larger (at worst one early wake-up), never wrap below zero; compared signed.
+  u64 taken = stat_get(MEMSPAN_STAT_TAKEN);
+  u64 lost = stat_get(MEMSPAN_STAT_LOST);
+  s64 unread = (s64)(stat_get(MEMSPAN_STAT_GENERATED) - lost - taken);
+  events.ringbuf_submit(out, unread >= (s64)MEMSPAN_RING_WAKE_RECORDS ? BPF_RB_FORCE_WAKEUP : BPF_RB_NO_WAKEUP);
   return 0;
 }
 

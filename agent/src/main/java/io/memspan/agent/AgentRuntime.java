@@ -196,7 +196,7 @@ final class AgentRuntime {
         spansOff("no exporter");
         return;
       }
-      metrics.refreshBeforeCollect(poller::accountIdleNow);
+      metrics.refreshBeforeCollect(poller::accountIdleBeforeExport);
       t.register(metrics);
       t.register(poller.advisor());
       telemetry = t;
@@ -214,7 +214,7 @@ final class AgentRuntime {
     // probe. The only thread it starts is bpf's Cleaner for the slot map (used at close).
     KernelSource.Choice choice;
     if (!settings.kernel().equals("off")) {
-      LibrarySearchPath.presetIfUnset(); // before JNA's first use: no ldconfig child
+      LibrarySearchPath.initJna(); // before JNA's first use: no ldconfig child
     }
     // off and rusage open in microseconds: lowering would only load JNA (kernel=off needs none)
     try (BackgroundPriority.Lowered lowered = KernelSource.mayCompile(settings.kernel())

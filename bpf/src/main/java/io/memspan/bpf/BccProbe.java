@@ -60,7 +60,7 @@ public final class BccProbe implements MemoryProbe {
     try {
       w = new RingWakeup(program.ringFd);
     } catch (RuntimeException e) {
-      why = e.getMessage();
+      why = String.valueOf(e.getMessage());
     }
     this.wakeup = w;
     this.wakeupFailure = why;
@@ -122,17 +122,16 @@ public final class BccProbe implements MemoryProbe {
 
   @Override
   public long maxDrainIntervalNanos() {
-    if (wakeup != null && wakeup.failure() == null) {
+    if (wakeup != null && wakeup.watched()) {
       return Long.MAX_VALUE;
     }
     long records = options.ringBytes() / (EventLayout.SIZE + RingBufferReader.HEADER_SIZE);
     return records * 1_000_000_000L / UNWOKEN_RECORDS_PER_SECOND;
   }
 
-  /** Null when the ring wakes its reader; else why it cannot (epoll or eventfd failed). */
+  /** Null when the ring can wake its reader; else why it cannot (epoll or eventfd failed). */
   public String wakeupFailure() {
-    String f = wakeupFailure;
-    return f != null ? f : wakeup.failure();
+    return wakeup == null ? wakeupFailure : wakeup.failure();
   }
 
   @Override

@@ -7,28 +7,53 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * JNA's library search path, given before JNA's first use. Left unset, JNA 5.19 runs
- * {@code /sbin/ldconfig -p} in a child process when it first loads a library (~10-50 ms of CPU in
- * the application's JVM, with the process-reaper thread it starts) and then sets this same
- * system property for the whole JVM itself. memspan loads every library by its soname (libc.so.6,
- * libbcc.so.0), which the dynamic loader finds without any search path, so the standard
- * directories JNA would list are enough; an application's own JNA that loads a library by short
- * name still falls back to the dynamic loader's cache.
+ * JNA's library search path, given while JNA initialises. Left unset, JNA 5.19 runs
+ * {@code /sbin/ldconfig -p} in a child process when its {@code NativeLibrary} class initialises
+ * (~10-50 ms of CPU in the application's JVM, with the process-reaper thread it starts) and then
+ * sets this system property for the whole JVM itself. memspan loads every library by its soname
+ * (libc.so.6, libbcc.so.0), which the dynamic loader finds without a search path, so the standard
+ * directories are enough while memspan's JNA initialises; the property is then cleared again, so
+ * an application's own JNA, initialised later, builds its full path as it would without memspan.
  */
 public final class LibrarySearchPath {
   /** JNA's name for it. */
   static final String PROPERTY = "jna.platform.library.path";
 
+  private static boolean initialised;
+
   private LibrarySearchPath() {}
 
-  /** Sets the property to the standard library directories that exist, unless already set. */
-  public static synchronized void presetIfUnset() {
-    if (System.getProperty(PROPERTY) != null) {
+  /** Initialises memspan's JNA without its ldconfig child; once, before any other use of JNA. */
+  public static synchronized void initJna() {
+    if (initialised) {
       return;
     }
-    String value = standardDirectories(System.getProperty("os.arch", ""));
-    if (!value.isEmpty()) {
-      System.setProperty(PROPERTY, value);
+    initialised = true;
+    presetWhile(() -> {
+      try {
+        Class.forName("com.sun.jna.NativeLibrary", true, LibrarySearchPath.class.getClassLoader());
+      } catch (Throwable e) {
+        // JNA missing or broken: the first real use says so, with its own error
+      }
+    });
+  }
+
+  /**
+   * Runs {@code init} with the property set to the standard directories, unless it was set
+   * already (then it is left alone); clears what it set afterwards, unless changed meanwhile.
+   */
+  static void presetWhile(Runnable init) {
+    String preset = System.getProperty(PROPERTY) != null ? null
+        : standardDirectories(System.getProperty("os.arch", ""));
+    if (preset != null && !preset.isEmpty()) {
+      System.setProperty(PROPERTY, preset);
+    }
+    try {
+      init.run();
+    } finally {
+      if (preset != null && !preset.isEmpty() && preset.equals(System.getProperty(PROPERTY))) {
+        System.clearProperty(PROPERTY);
+      }
     }
   }
 

@@ -36,8 +36,9 @@ public interface MemoryProbe extends AutoCloseable {
 
   /**
    * How long the syscall records may be left undrained without any being lost at the rate the
-   * ring is sized for: unbounded when there is no ring, or when the ring asks to be drained
-   * ({@link #awaitDrainRequest}) and someone waits for it.
+   * ring is sized for: unbounded when there is no ring, or when the ring asks to be drained and a
+   * thread is waiting in {@link #awaitDrainRequest} (bounded again before the first wait and once
+   * waiting fails).
    */
   default long maxDrainIntervalNanos() {
     return Long.MAX_VALUE;

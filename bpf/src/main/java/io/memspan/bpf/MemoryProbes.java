@@ -13,7 +13,7 @@ public final class MemoryProbes {
    *     tracepoint, kernel headers, a capability, the bpf() syscall, or clang's own errors)
    */
   public static MemoryProbe bcc(ProbeOptions options) throws ProbeUnavailableException {
-    LibrarySearchPath.presetIfUnset();
+    LibrarySearchPath.initJna();
     BccProgram program = BccProgram.load(options);
     try {
       return new BccProbe(options, program);
@@ -30,7 +30,7 @@ public final class MemoryProbes {
    * @throws IllegalStateException when this is not 64-bit Linux
    */
   public static MemoryProbe rusage() {
-    LibrarySearchPath.presetIfUnset();
+    LibrarySearchPath.initJna();
     return RusageProbe.open();
   }
 

@@ -31,6 +31,8 @@ final class RingWakeup implements AutoCloseable {
   private boolean closed;
   private boolean fdsClosed;
   private volatile String failure;
+  /** A thread waits for wake-ups (it entered await, and has not left for good). */
+  private volatile boolean watched;
 
   RingWakeup(int ringFd) {
     int ep = LibC.epoll_create1(EPOLL_CLOEXEC);
@@ -71,27 +73,47 @@ final class RingWakeup implements AutoCloseable {
    */
   boolean await() {
     synchronized (this) {
-      if (closed) {
+      if (closed || failure != null) {
+        watched = false;
         return false;
       }
       waiting = true;
+      watched = true;
     }
-    int n;
-    do {
-      n = LibC.epoll_wait(epollFd, events, 2, -1);
-    } while (n < 0 && Native.getLastError() == EINTR);
+    int n = -1;
+    String error = null;
+    try {
+      do {
+        n = LibC.epoll_wait(epollFd, events, 2, -1);
+      } while (n < 0 && Native.getLastError() == EINTR);
+      if (n < 0) {
+        error = "epoll_wait failed: " + LibC.lastError();
+      }
+    } catch (Throwable e) {
+      error = "epoll_wait failed: " + e;
+    }
     synchronized (this) {
       waiting = false;
       if (closed) {
+        watched = false;
         closeFds();
         return false;
       }
-      if (n < 0) {
-        failure = "epoll_wait failed: " + LibC.lastError();
+      if (error != null) {
+        failure = error;
+        watched = false;
         return false;
       }
     }
     return true;
+  }
+
+  /**
+   * Whether a thread is waiting for wake-ups: only then may the ring go undrained for long. False
+   * before the first {@link #await}, and for good once waiting failed or the wake-up was closed.
+   */
+  boolean watched() {
+    return watched;
   }
 
   /** Null while wake-ups can arrive; else why not (the reader must then poll often enough). */

@@ -26,16 +26,20 @@ class LibrarySearchPathTest {
   }
 
   @Test
-  void aValueAlreadySetIsKept() {
+  void jnaSeesTheStandardDirectoriesWhileItInitialisesAndTheApplicationSeesNothingAfter() {
     String before = System.getProperty(LibrarySearchPath.PROPERTY);
     try {
-      System.setProperty(LibrarySearchPath.PROPERTY, "/opt/mine");
-      LibrarySearchPath.presetIfUnset();
-      assertEquals("/opt/mine", System.getProperty(LibrarySearchPath.PROPERTY));
       System.clearProperty(LibrarySearchPath.PROPERTY);
-      LibrarySearchPath.presetIfUnset();
-      assertEquals(LibrarySearchPath.standardDirectories(System.getProperty("os.arch")),
-          System.getProperty(LibrarySearchPath.PROPERTY));
+      String[] seen = new String[1];
+      LibrarySearchPath.presetWhile(() -> seen[0] = System.getProperty(LibrarySearchPath.PROPERTY));
+      assertEquals(LibrarySearchPath.standardDirectories(System.getProperty("os.arch")), seen[0]);
+      assertEquals(null, System.getProperty(LibrarySearchPath.PROPERTY),
+          "left set, an application's own JNA would skip the ld.so.conf directories");
+
+      System.setProperty(LibrarySearchPath.PROPERTY, "/opt/mine");
+      LibrarySearchPath.presetWhile(() -> seen[0] = System.getProperty(LibrarySearchPath.PROPERTY));
+      assertEquals("/opt/mine", seen[0]);
+      assertEquals("/opt/mine", System.getProperty(LibrarySearchPath.PROPERTY), "the user's value");
     } finally {
       if (before == null) {
         System.clearProperty(LibrarySearchPath.PROPERTY);

@@ -52,10 +52,12 @@ public final class Poller implements Runnable {
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
   /**
    * Reading the idle threads' counters costs ~0.5 ms (a bpf() syscall per thread): it is done
-   * before each metric export ({@link #accountIdleNow}) and otherwise this rarely, which is what
+   * before each metric export ({@link #accountIdleBeforeExport}) and otherwise this rarely, which is what
    * frees ended threads' slots and idle-table entries (4096 of them) for new threads.
    */
   private static final long IDLE_ACCOUNTING_NANOS = 5_000_000_000L;
+  /** A reading this fresh serves a metric collection as it is. */
+  private static final long EXPORT_READING_MAX_AGE_NANOS = 500_000_000L;
 
   private final Recorder recorder;
   private final AgentMetrics metrics;
@@ -155,7 +157,11 @@ public final class Poller implements Runnable {
       }
     }, "memspan-ring-wake");
     watcher.setDaemon(true);
-    watcher.start();
+    try {
+      watcher.start();
+    } catch (Throwable e) {
+      // no thread to spare: the probe, never waited on, keeps its short drain bound
+    }
   }
 
   /** Stops the loop, then drains everything that is left and emits it; call from one thread. */
@@ -355,10 +361,20 @@ public final class Poller implements Runnable {
     lostByClosedSources += old.stats().recordsLost();
   }
 
-  /** Reads the idle threads' counters now, between two cycles (from the metric exporter). */
+  /** Reads the idle threads' counters now, between two cycles. */
   public synchronized void accountIdleNow() {
     lastIdleAccountingNanos = System.nanoTime();
     accountIdle();
+  }
+
+  /**
+   * From the metric exporter, before it collects: the SDK calls each group of instruments' callback
+   * in turn, so one collection asks several times; one reading serves them all.
+   */
+  public synchronized void accountIdleBeforeExport() {
+    if (System.nanoTime() - lastIdleAccountingNanos >= EXPORT_READING_MAX_AGE_NANOS) {
+      accountIdleNow();
+    }
   }
 
   private void accountIdle() {

@@ -85,6 +85,9 @@ class ExportersTest {
       assertTrue(t.emit(SampleOps.op(5)));
       rx.awaitSpans(1, WAIT);
       Thread.sleep(500); // the export thread parks with no timer: only an emit wakes it
+      Thread worker = Thread.getAllStackTraces().keySet().stream()
+          .filter(th -> th.getName().equals("memspan-export")).findFirst().orElseThrow();
+      assertEquals(Thread.State.WAITING, worker.getState(), "idle, it waits on no clock");
       Op op = SampleOps.op(6);
       assertTrue(t.emit(op));
       // well before close (which would wake it anyway), with the SDK's batch delay at 50 ms
