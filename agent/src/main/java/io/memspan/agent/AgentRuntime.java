@@ -17,7 +17,6 @@ import io.memspan.agent.probe.ProbeInstaller;
 import io.memspan.agent.probe.Probes;
 import io.memspan.agent.record.Poller;
 import io.memspan.agent.record.Recorder;
-import io.memspan.bpf.LibrarySearchPath;
 import io.memspan.bpf.MemoryProbe;
 import io.memspan.bpf.ProbeOptions;
 import java.lang.instrument.Instrumentation;
@@ -213,9 +212,6 @@ final class AgentRuntime {
     // first second; then it competes as before, or a CPU-bound application would never get the
     // probe. The only thread it starts is bpf's Cleaner for the slot map (used at close).
     KernelSource.Choice choice;
-    if (!settings.kernel().equals("off")) {
-      LibrarySearchPath.initJna(); // before JNA's first use: no ldconfig child
-    }
     // off and rusage open in microseconds: lowering would only load JNA (kernel=off needs none)
     try (BackgroundPriority.Lowered lowered = KernelSource.mayCompile(settings.kernel())
         ? BackgroundPriority.lowerCurrentThreadFor(1000) : BackgroundPriority.unchanged()) {

@@ -3,6 +3,7 @@ package io.memspan.agent.kernel;
 import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Platform;
+import io.memspan.bpf.LibrarySearchPath;
 
 /**
  * Puts the calling thread at the lowest CPU priority Linux gives an unprivileged thread, for work
@@ -135,6 +136,7 @@ public final class BackgroundPriority {
   /** libc, bound with JNA direct mapping; {@code sched_param} is one int. */
   private static final class Libc {
     static {
+      LibrarySearchPath.initJna(); // memspan's first use of JNA: without JNA's ldconfig child
       Native.register(NativeLibrary.getInstance(Platform.C_LIBRARY_NAME));
     }
 

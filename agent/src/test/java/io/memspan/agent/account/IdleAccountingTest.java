@@ -2,13 +2,9 @@ package io.memspan.agent.account;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.memspan.bpf.MemoryProbe;
-import io.memspan.bpf.ProbeStats;
+import io.memspan.agent.testing.InertProbe;
 import io.memspan.bpf.SlotCounters;
-import io.memspan.bpf.SyscallRecord;
-import io.memspan.bpf.ThreadSlot;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -45,33 +41,17 @@ class IdleAccountingTest {
   }
 
   /** A kernel source reduced to its idle counters. */
-  private record Idle(Map<Integer, SlotCounters> byTid) implements MemoryProbe {
-    @Override
-    public String source() {
-      return "test";
-    }
+  private static final class Idle extends InertProbe {
+    private final Map<Integer, SlotCounters> byTid;
 
-    @Override
-    public ThreadSlot claimCurrentThread() {
-      return ThreadSlot.INERT;
-    }
-
-    @Override
-    public int poll(Consumer<SyscallRecord> sink) {
-      return 0;
-    }
-
-    @Override
-    public ProbeStats stats() {
-      return new ProbeStats(0, 0, 0, 0, 0);
+    Idle(Map<Integer, SlotCounters> byTid) {
+      super("test");
+      this.byTid = byTid;
     }
 
     @Override
     public void forEachIdleThread(IdleThreadVisitor visitor) {
       byTid.forEach(visitor::visit);
     }
-
-    @Override
-    public void close() {}
   }
 }

@@ -4,10 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memspan.agent.account.AgentMetrics;
 import io.memspan.agent.advisor.Advisor;
-import io.memspan.bpf.MemoryProbe;
-import io.memspan.bpf.ProbeStats;
+import io.memspan.agent.testing.InertProbe;
 import io.memspan.bpf.SyscallRecord;
-import io.memspan.bpf.ThreadSlot;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -81,24 +79,15 @@ class PollerWakeupTest {
   }
 
   /** A kernel source with a ring: counts drains, asks for one per permit released. */
-  private static final class Ring implements MemoryProbe {
+  private static final class Ring extends InertProbe {
     final AtomicInteger polls = new AtomicInteger();
     final Semaphore requests = new Semaphore(0);
     private final long maxDrainIntervalNanos;
     private volatile boolean closed;
 
     Ring(long maxDrainIntervalNanos) {
+      super("bcc");
       this.maxDrainIntervalNanos = maxDrainIntervalNanos;
-    }
-
-    @Override
-    public String source() {
-      return "bcc";
-    }
-
-    @Override
-    public ThreadSlot claimCurrentThread() {
-      return ThreadSlot.INERT;
     }
 
     @Override
@@ -125,14 +114,6 @@ class PollerWakeupTest {
     public long maxDrainIntervalNanos() {
       return maxDrainIntervalNanos;
     }
-
-    @Override
-    public ProbeStats stats() {
-      return new ProbeStats(0, 0, 0, 0, 0, 0);
-    }
-
-    @Override
-    public void forEachIdleThread(IdleThreadVisitor visitor) { }
 
     @Override
     public void close() {

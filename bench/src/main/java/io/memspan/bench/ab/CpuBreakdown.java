@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -60,15 +59,7 @@ public final class CpuBreakdown implements Callable<Integer> {
   long seed;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new CpuBreakdown())
-        .setExecutionExceptionHandler((e, cl, parsed) -> {
-          if (!(e instanceof IllegalArgumentException)) {
-            throw e;
-          }
-          cl.getErr().println(e.getMessage());
-          return 2;
-        })
-        .execute(args));
+    System.exit(HarnessCommand.execute(new CpuBreakdown(), args));
   }
 
   @Override

@@ -90,15 +90,7 @@ public final class WholeWorkloadAB implements Callable<Integer> {
   Path analyze;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new WholeWorkloadAB())
-        .setExecutionExceptionHandler((e, cl, parsed) -> {
-          if (!(e instanceof IllegalArgumentException)) {
-            throw e;
-          }
-          cl.getErr().println(e.getMessage()); // bad input: the message names it
-          return 2;
-        })
-        .execute(args));
+    System.exit(HarnessCommand.execute(new WholeWorkloadAB(), args));
   }
 
   @Override

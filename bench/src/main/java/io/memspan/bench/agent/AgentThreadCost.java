@@ -1,5 +1,6 @@
 package io.memspan.bench.agent;
 
+import io.memspan.bench.ab.HarnessCommand;
 import io.memspan.bench.ab.PairedStats;
 import io.memspan.bench.export.SinkServer;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -65,15 +65,7 @@ public final class AgentThreadCost implements Callable<Integer> {
   int windowSeconds;
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new AgentThreadCost())
-        .setExecutionExceptionHandler((e, cl, parsed) -> {
-          if (!(e instanceof IllegalArgumentException)) {
-            throw e;
-          }
-          cl.getErr().println(e.getMessage());
-          return 2;
-        })
-        .execute(args));
+    System.exit(HarnessCommand.execute(new AgentThreadCost(), args));
   }
 
   /** The child of the idle scenario: an application that sleeps until it is killed. */
