@@ -3,6 +3,7 @@ package io.memspan.bench.agent;
 import io.memspan.bench.ab.HarnessCommand;
 import io.memspan.bench.ab.PairedStats;
 import io.memspan.bench.export.SinkServer;
+import io.memspan.bpf.ProgramRunTime;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,20 +30,23 @@ import picocli.CommandLine.Parameters;
  *
  * <p>Per-thread CPU is the agent's cost measured directly, not as a difference of two noisy
  * wholes: the application's threads are not in it (their share is counted in instructions, see
- * {@code main-thread-instructions.sh}).
+ * {@code main-thread-instructions.sh}). Neither is the bcc programs' time, which the kernel spends
+ * in the faulting or calling thread on every page fault and memory syscall: as root, the harness
+ * holds the kernel's program statistics on ({@link ProgramRunTime}) and reports that time, per
+ * run and as a share of the process, from the kernel's own clock.
  */
 @Command(name = "AgentThreadCost", mixinStandardHelpOptions = true, sortOptions = false,
     description = "CPU and wake-ups per second of the agent's own threads, idle and under"
         + " workloads, for one or two agent jars side by side.")
 public final class AgentThreadCost implements Callable<Integer> {
-  /** Thread names (as comm shows them, 15 characters) that belong to the agent. */
   private static final String FAULTS = "page faults/s";
-  /**
-   * The most the bcc program has been measured to add to one page fault on this VM, in the faulting
-   * thread (kernel time, which no user-space count sees): FaultThroughputAB's 0.87-1.00x, i.e.
-   * 0-290 ns on a ~1.9 us fault (bench/RESULTS.md, session 6).
-   */
-  private static final double BCC_MAX_NANOS_PER_FAULT = 290;
+  /** The child's fault programs: [ms/s run, runs/s], as the kernel times them. */
+  private static final String FAULT_PROGRAMS = "fault programs";
+  /** The child's syscall programs (enter and exit): [ms/s run, runs/s]. */
+  private static final String SYSCALL_PROGRAMS = "syscall programs";
+  private static final List<String> TOTALS = List.of("agent threads", "process (live threads)",
+      FAULTS, FAULT_PROGRAMS, SYSCALL_PROGRAMS);
+  /** Thread names (as comm shows them, 15 characters) that belong to the agent. */
   private static final List<String> AGENT_THREADS = List.of("memspan-", "BatchSpanProces",
       "PeriodicMetricR", "JNA Cleaner");
 
@@ -87,6 +91,13 @@ public final class AgentThreadCost implements Callable<Integer> {
     for (String j : jars) {
       agents.add(AgentModes.agentJar(j));
     }
+    ProgramRunTime programStats = null;
+    try {
+      programStats = ProgramRunTime.enable();
+    } catch (IOException | LinkageError e) {
+      System.err.println("agent-thread-cost: the bcc programs' own time is not measured: "
+          + e.getMessage());
+    }
     try (SinkServer.Forked sink = SinkServer.fork("http")) {
       String endpoint = "http://127.0.0.1:" + sink.port();
       for (String scenario : scenarios) {
@@ -98,21 +109,29 @@ public final class AgentThreadCost implements Callable<Integer> {
         for (int r = 0; r < rounds; r++) {
           for (int k = 0; k < agents.size(); k++) {
             int a = (r % 2 == 0) ? k : agents.size() - 1 - k; // A B, then B A
-            Map<String, double[]> one = child(agents.get(a), scenario, endpoint);
+            Map<String, double[]> one = child(agents.get(a), scenario, endpoint,
+                programStats != null);
             one.forEach((name, v) -> byJar.get(agents.indexOf(agents.get(a)))
                 .computeIfAbsent(name, n -> new ArrayList<>()).add(v));
-            System.err.printf(Locale.ROOT, "agent-thread-cost: %s jar %s round %d: agent %.3f ms/s%n",
-                scenario, (char) ('A' + a), r + 1, one.get("agent threads")[0]);
+            System.err.printf(Locale.ROOT, "agent-thread-cost: %s jar %s round %d: agent %.3f ms/s,"
+                    + " process %.1f ms/s, %.0f faults/s, fault programs %.3f ms/s, syscall programs"
+                    + " %.3f ms/s%n", scenario, (char) ('A' + a), r + 1,
+                one.get("agent threads")[0], one.get("process (live threads)")[0],
+                one.get(FAULTS)[0], one.get(FAULT_PROGRAMS)[0], one.get(SYSCALL_PROGRAMS)[0]);
           }
         }
         report(scenario, byJar);
+      }
+    } finally {
+      if (programStats != null) {
+        programStats.close();
       }
     }
     return 0;
   }
 
-  private Map<String, double[]> child(Path agent, String scenario, String endpoint)
-      throws Exception {
+  private Map<String, double[]> child(Path agent, String scenario, String endpoint,
+      boolean programStats) throws Exception {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(AgentModes.baseJvmArgs());
@@ -133,12 +152,18 @@ public final class AgentThreadCost implements Callable<Integer> {
       }
       Map<Long, Sample> before = sample(p.pid());
       long faults0 = minorFaults(p.pid());
+      ProgramRunTime.Totals faultRun0 = programTotals(programStats, p.pid(), "page_fault_");
+      ProgramRunTime.Totals syscallRun0 = programTotals(programStats, p.pid(), "sys_");
       long t0 = System.nanoTime();
       if (p.waitFor(windowSeconds, TimeUnit.SECONDS)) {
         throw new IllegalStateException(scenario + ": the child exited during the window");
       }
       Map<Long, Sample> after = sample(p.pid());
       long faults1 = minorFaults(p.pid());
+      ProgramRunTime.Totals faultRun = programTotals(programStats, p.pid(), "page_fault_")
+          .minus(faultRun0);
+      ProgramRunTime.Totals syscallRun = programTotals(programStats, p.pid(), "sys_")
+          .minus(syscallRun0);
       double seconds = (System.nanoTime() - t0) / 1e9;
       Map<String, double[]> perName = new LinkedHashMap<>();
       double agentCpu = 0;
@@ -160,11 +185,24 @@ public final class AgentThreadCost implements Callable<Integer> {
       perName.put("agent threads", new double[] {agentCpu, agentWakes});
       perName.put("process (live threads)", new double[] {processCpu, 0});
       perName.put(FAULTS, new double[] {(faults1 - faults0) / seconds, 0});
+      perName.put(FAULT_PROGRAMS, new double[] {faultRun.runNanos() / 1e6 / seconds,
+          faultRun.runs() / seconds});
+      perName.put(SYSCALL_PROGRAMS, new double[] {syscallRun.runNanos() / 1e6 / seconds,
+          syscallRun.runs() / seconds});
       return perName;
     } finally {
       p.destroyForcibly();
       p.waitFor();
     }
+  }
+
+  /**
+   * What the kernel counted for the programs {@code pid} attached to events named so; nothing when
+   * statistics are off or the child attached none (kernel=rusage, or bcc not ready yet).
+   */
+  private static ProgramRunTime.Totals programTotals(boolean on, long pid, String eventPrefix)
+      throws IOException {
+    return on ? ProgramRunTime.totals(pid, eventPrefix) : new ProgramRunTime.Totals(0, 0);
   }
 
   /** The process's minor page faults so far ({@code /proc/<pid>/stat}, field 10). */
@@ -200,9 +238,7 @@ public final class AgentThreadCost implements Callable<Integer> {
         scenario, rounds);
     TreeMap<String, Boolean> names = new TreeMap<>();
     byJar.forEach(m -> m.keySet().forEach(n -> names.put(n, true)));
-    names.remove("agent threads");
-    names.remove("process (live threads)");
-    names.remove(FAULTS);
+    names.keySet().removeAll(TOTALS);
     List<String> order = new ArrayList<>(names.keySet());
     order.add("agent threads");
     order.add("process (live threads)");
@@ -226,20 +262,33 @@ public final class AgentThreadCost implements Callable<Integer> {
     StringBuilder faults = new StringBuilder("  page faults/s (process)  ");
     StringBuilder shares = new StringBuilder("  agent threads, % of the process's CPU:");
     for (int a = 0; a < byJar.size(); a++) {
-      double f = median(byJar.get(a).get(FAULTS), 0);
-      faults.append(String.format(Locale.ROOT, "  %s %.0f (bcc at 0-%.0f ns each: 0-%.2f ms/s in the"
-          + " faulting threads)", (char) ('A' + a), f, BCC_MAX_NANOS_PER_FAULT,
-          f * BCC_MAX_NANOS_PER_FAULT / 1e6));
-      shares.append(String.format(Locale.ROOT, " %s %.2f %%", (char) ('A' + a), share(byJar.get(a))));
+      faults.append(String.format(Locale.ROOT, "  %s %.0f", (char) ('A' + a),
+          median(byJar.get(a).get(FAULTS), 0)));
+      shares.append(String.format(Locale.ROOT, " %s %.2f %%", (char) ('A' + a),
+          share(byJar.get(a), "agent threads")));
     }
     System.out.println(faults);
     System.out.println(shares);
+    // In the faulting and calling threads, as kernel time: the part no thread list shows.
+    for (String programs : List.of(FAULT_PROGRAMS, SYSCALL_PROGRAMS)) {
+      StringBuilder line = new StringBuilder(String.format(Locale.ROOT,
+          "  bcc %s (kernel's run time):", programs));
+      for (int a = 0; a < byJar.size(); a++) {
+        double ms = median(byJar.get(a).get(programs), 0);
+        double runs = median(byJar.get(a).get(programs), 1);
+        line.append(String.format(Locale.ROOT, "  %s %.3f ms/s, %.0f runs/s, %.1f ns/run, %.3f %% of"
+            + " the process", (char) ('A' + a), ms, runs, runs > 0 ? ms * 1e6 / runs : 0,
+            share(byJar.get(a), programs)));
+      }
+      System.out.println(line);
+    }
   }
 
-  private static double share(Map<String, List<double[]>> m) {
-    double[] s = new double[m.get("agent threads").size()];
+  /** The median over children of {@code name}'s CPU as a percentage of the process's. */
+  private static double share(Map<String, List<double[]>> m, String name) {
+    double[] s = new double[m.get(name).size()];
     for (int i = 0; i < s.length; i++) {
-      s[i] = 100 * m.get("agent threads").get(i)[0] / m.get("process (live threads)").get(i)[0];
+      s[i] = 100 * m.get(name).get(i)[0] / m.get("process (live threads)").get(i)[0];
     }
     return PairedStats.median(s);
   }

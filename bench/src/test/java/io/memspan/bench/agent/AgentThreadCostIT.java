@@ -3,6 +3,7 @@ package io.memspan.bench.agent;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.memspan.bpf.BpfRequirement;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -48,6 +49,14 @@ class AgentThreadCostIT {
     assertTrue(pollerWakeUps != null && total, out);
     assertTrue(pollerWakeUps <= 5, "an idle poller woke " + pollerWakeUps + " times a second\n"
         + out);
+    if (BpfRequirement.required()) {
+      // As root the kernel times the child's fault programs; they run for the host's faults.
+      Matcher programs = Pattern.compile("bcc fault programs \\(kernel's run time\\):  A"
+          + " [0-9.]+ ms/s, ([0-9]+) runs/s, ([0-9.]+) ns/run").matcher(out);
+      assertTrue(programs.find(), out);
+      assertTrue(Long.parseLong(programs.group(1)) > 0 && Double.parseDouble(programs.group(2)) > 0,
+          out);
+    }
   }
 
   @Test
