@@ -12,4 +12,17 @@ final class Touch {
       p.setByte(off, (byte) 1);
     }
   }
+
+  /**
+   * Reads one byte per page and returns their sum: on a fresh private anonymous mapping each read
+   * faults in the kernel's shared zero page (no page allocated or cleared), the cheapest fault.
+   */
+  static long read(long address, long bytes) {
+    Pointer p = new Pointer(address);
+    long sum = 0;
+    for (long off = 0; off < bytes; off += 4096) {
+      sum += p.getByte(off);
+    }
+    return sum;
+  }
 }
