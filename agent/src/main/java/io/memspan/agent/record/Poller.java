@@ -23,7 +23,7 @@ import java.util.function.Consumer;
  * The agent's one background worker on the data path. Each cycle drains the threads' op rings
  * (metrics and advice for every op, kept ops held for export), then drains the kernel's syscall
  * records and joins them to their op by op id, then emits the kept ops held for at least one full
- * cycle. Cycles run every 100 ms while they find work and back off to every second while they do
+ * cycle. Cycles run every 250 ms while they find work and back off to every second while they do
  * not ({@link IdleBackoff}); a thread whose op ring fills to half, or a kernel ring a quarter
  * full, wakes the poller at once.
  *
@@ -40,14 +40,18 @@ public final class Poller implements Runnable {
    * {@link #watchDrainRequests}); what a shorter wait would buy is only latency before export.
    * Each cycle costs ~75 us of CPU on these VMs whatever it finds (the timer wake-up alone
    * ~50 us): at the former 1 ms, a Jackson workload's ops and GC syscalls kept the poller at ~100
-   * cycles a second, 0.7-0.9 % of the process's CPU.
+   * cycles a second, 0.7-0.9 % of the process's CPU. On JDK 25 a cycle under Jackson costs
+   * 300-500 us: G1 arms nmethod entry barriers at every collection, and a fifth of the poller's
+   * time went to their slow path, once per compiled method per collection; 250 rather than 100 ms
+   * halved the poller's CPU there (bench/RESULTS.md, session 7). Spans wait longer in the SDK's
+   * batch processor (5 s by default) than here.
    */
-  static final long BUSY_WAIT_NANOS = 100_000_000L;
+  static final long BUSY_WAIT_NANOS = 250_000_000L;
   /** The longest idle wait (an idle agent: ~1 cycle a second). */
   static final long MAX_IDLE_WAIT_NANOS = 1_000_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  // in time, not cycles: a cycle lasts 100 ms to 1 s
+  // in time, not cycles: a cycle lasts 250 ms to 1 s
   private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
   /**
