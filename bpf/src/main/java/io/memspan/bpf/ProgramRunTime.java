@@ -39,7 +39,12 @@ public final class ProgramRunTime implements AutoCloseable {
   private static final int QUERY_ATTR_SIZE = 48;
   private static final int QUERY_NAME_BYTES = 128;
 
+  // errno of a query on an fd that has no program behind it (or went away meanwhile)
+  private static final java.util.Set<Integer> NO_PROGRAM = java.util.Set.of(2 /* ENOENT */,
+      9 /* EBADF */, 22 /* EINVAL */, 95 /* EOPNOTSUPP */, 524 /* ENOTSUPP */);
+
   private final int statsFd;
+  private boolean closed;
 
   private ProgramRunTime(int statsFd) {
     this.statsFd = statsFd;
@@ -64,8 +69,11 @@ public final class ProgramRunTime implements AutoCloseable {
   }
 
   @Override
-  public void close() {
-    LibC.close(statsFd);
+  public synchronized void close() {
+    if (!closed) {
+      closed = true; // the fd number may be reused once closed
+      LibC.close(statsFd);
+    }
   }
 
   /** One program attached by a process: the event it is attached to and the program's id. */
@@ -85,6 +93,9 @@ public final class ProgramRunTime implements AutoCloseable {
   /**
    * The programs process {@code pid} has attached to tracepoints or raw tracepoints, one per
    * attaching fd, with the event's name ({@code page_fault_user}, {@code sys_enter_mmap}, ...).
+   *
+   * @throws IOException when the kernel refuses the query itself (EPERM without CAP_SYS_ADMIN),
+   *     rather than answering "no program here"
    */
   public static List<Attached> attachedBy(long pid) throws IOException {
     List<Attached> out = new ArrayList<>();
@@ -108,8 +119,13 @@ public final class ProgramRunTime implements AutoCloseable {
         attr.setInt(QUERY_FD, Integer.parseInt(fd.getFileName().toString()));
         attr.setInt(QUERY_BUF_LEN, QUERY_NAME_BYTES);
         attr.setLong(QUERY_BUF, Pointer.nativeValue(name));
-        if (BpfMaps.bpf(BPF_TASK_FD_QUERY, attr, QUERY_ATTR_SIZE) < 0) {
+        int r = BpfMaps.bpf(BPF_TASK_FD_QUERY, attr, QUERY_ATTR_SIZE);
+        if (r < 0 && NO_PROGRAM.contains(-r)) {
           continue; // a perf event without a program, or closed meanwhile
+        }
+        if (r < 0) {
+          throw new IOException("BPF_TASK_FD_QUERY of " + fd + ": " + LibC.strerror(-r)
+              + " (errno " + -r + ")");
         }
         out.add(new Attached(name.getString(0, StandardCharsets.US_ASCII.name()),
             attr.getInt(QUERY_PROG_ID)));
@@ -151,6 +167,20 @@ public final class ProgramRunTime implements AutoCloseable {
     } finally {
       LibC.close(fd);
     }
+  }
+
+  /**
+   * The page faults the whole host has handled so far ({@code pgfault} in {@code /proc/vmstat}):
+   * what a fault program's run count compares with, since a raw tracepoint runs for every
+   * process's faults.
+   */
+  public static long hostFaults() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/vmstat"))) {
+      if (line.startsWith("pgfault ")) {
+        return Long.parseLong(line.substring("pgfault ".length()).strip());
+      }
+    }
+    throw new IOException("/proc/vmstat has no pgfault line");
   }
 
   /** The summed totals of the programs {@code pid} attached to events whose name starts so. */

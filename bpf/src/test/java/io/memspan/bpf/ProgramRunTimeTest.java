@@ -33,16 +33,21 @@ class ProgramRunTimeTest {
 
       TestLibC.mapTouchAndUnmap(BYTES); // JNA links its calls outside the measurement
       ProgramRunTime.Totals ran;
+      long hostFaults = ProgramRunTime.hostFaults();
       try (ProgramRunTime stats = ProgramRunTime.enable()) {
         ProgramRunTime.Totals before = ProgramRunTime.totals(pid, "page_fault_user");
         TestLibC.mapTouchAndUnmap(BYTES);
         ran = ProgramRunTime.totals(pid, "page_fault_user").minus(before);
       }
-      // Raw tracepoints run for every process on the host: our 16384 faults and any others'.
-      assertTrue(ran.runs() >= PAGES && ran.runs() < PAGES * 2, "runs " + ran + " for " + PAGES
-          + " faults");
+      hostFaults = ProgramRunTime.hostFaults() - hostFaults;
+      // Raw tracepoints run for every process on the host: our 16384 faults and any others', once
+      // each. (The slack: user faults the kernel does not count as handled, e.g. a JVM's implicit
+      // null checks, which fault on purpose.)
+      assertTrue(ran.runs() >= PAGES && ran.runs() <= hostFaults + 1024, "runs " + ran + " for "
+          + PAGES + " faults; the host took " + hostFaults);
       assertTrue(ran.runNanos() > 0, "run time " + ran);
 
+      // Unless another process holds them on too (then this part says nothing).
       if (Files.readString(Path.of("/proc/sys/kernel/bpf_stats_enabled")).strip().equals("0")) {
         ProgramRunTime.Totals before = ProgramRunTime.totals(pid, "page_fault_user");
         TestLibC.mapTouchAndUnmap(BYTES);

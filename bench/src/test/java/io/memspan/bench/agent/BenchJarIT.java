@@ -1,5 +1,7 @@
 package io.memspan.bench.agent;
 
+import static io.memspan.bench.testing.BenchJarProcess.AGENT_JAR;
+import static io.memspan.bench.testing.BenchJarProcess.BENCH_JAR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * that runs, not the jar under test.
  */
 class BenchJarIT {
-  private static final Path BENCH_JAR = Path.of("target/memspan-bench.jar").toAbsolutePath();
-  private static final Path AGENT_JAR = Path.of("../agent/target/memspan-agent.jar")
-      .toAbsolutePath().normalize();
 
   @Test
   void carriesOnlyTheAgentsOtlpSendersAndNoByteBuddy() throws IOException {
