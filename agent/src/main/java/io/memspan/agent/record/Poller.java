@@ -23,9 +23,8 @@ import java.util.function.Consumer;
  * The agent's one background worker on the data path. Each cycle drains the threads' op rings
  * (metrics and advice for every op, kept ops held for export), then drains the kernel's syscall
  * records and joins them to their op by op id, then emits the kept ops held for at least one full
- * cycle. Cycles run every 250 ms while they find work and back off to every second while they do
- * not ({@link IdleBackoff}); a thread whose op ring fills to half, or a kernel ring a quarter
- * full, wakes the poller at once.
+ * cycle. A cycle runs once a second ({@link #CYCLE_NANOS}), and at once when a thread's op ring
+ * fills to half or a kernel ring to a quarter.
  *
  * <p>Why one cycle is enough: the kernel writes a syscall's record before the syscall returns, and
  * the op's record is published after that, so by the time the poller sees an op, every record of
@@ -35,23 +34,20 @@ import java.util.function.Consumer;
  */
 public final class Poller implements Runnable {
   /**
-   * The wait after a cycle that found work. Nothing has to be drained sooner: a thread's op ring
+   * The wait between cycles, busy or idle. Nothing has to be drained sooner: a thread's op ring
    * half full unparks the poller, and so does the kernel's ring a quarter full (through
-   * {@link #watchDrainRequests}); what a shorter wait would buy is only latency before export.
-   * Each cycle costs ~75 us of CPU on these VMs whatever it finds (the timer wake-up alone
-   * ~50 us): at the former 1 ms, a Jackson workload's ops and GC syscalls kept the poller at ~100
-   * cycles a second, 0.7-0.9 % of the process's CPU. On JDK 25 a cycle under Jackson costs
-   * 300-500 us: G1 arms nmethod entry barriers at every collection, and a fifth of the poller's
-   * time went to their slow path, once per compiled method per collection; 250 rather than 100 ms
-   * halved the poller's CPU there (bench/RESULTS.md, session 7). Spans wait longer in the SDK's
-   * batch processor (5 s by default) than here.
+   * {@link #watchDrainRequests}); what a shorter wait would buy is only latency before export,
+   * and spans wait longer than this in the SDK's batch processor (5 s by default). What a cycle
+   * costs is mostly per cycle, not per op: a wake-up on these VMs is ~50 us of CPU, and on JDK 25
+   * a busy cycle under Jackson costs 300-500 us, a fifth of it in G1's nmethod entry barriers
+   * (armed at every collection, taken once per compiled method the cycle calls). Under Jackson on
+   * JDK 25 the agent's threads cost 8.0 ms/s at 100 ms after a busy cycle, 5.7 at 250 ms and 3.5
+   * at 1 s (bench/RESULTS.md, session 7); at the first design's 1 ms, 0.7-0.9 % of the process.
    */
-  static final long BUSY_WAIT_NANOS = 250_000_000L;
-  /** The longest idle wait (an idle agent: ~1 cycle a second). */
-  static final long MAX_IDLE_WAIT_NANOS = 1_000_000_000L;
+  static final long CYCLE_NANOS = 1_000_000_000L;
   private static final int MAX_PENDING = 8192;
   private static final int MAX_ORPHAN_RECORDS = 16384;
-  // in time, not cycles: a cycle lasts 250 ms to 1 s
+  // in time, not cycles: a cycle lasts up to 1 s, less when a ring asks
   private static final long ORPHAN_MAX_AGE_NANOS = 5_000_000_000L;
   private static final long ORPHAN_CHECK_NANOS = 100_000_000L;
   /**
@@ -129,17 +125,13 @@ public final class Poller implements Runnable {
     Thread self = Thread.currentThread();
     thread = self;
     recorder.onBacklog(() -> LockSupport.unpark(self));
-    IdleBackoff backoff = new IdleBackoff(BUSY_WAIT_NANOS, MAX_IDLE_WAIT_NANOS);
     while (running) {
-      boolean foundWork = true;
       try {
-        foundWork = cycle();
+        cycle();
       } catch (Throwable e) {
         // a bad record must not stop accounting for the rest of the run
       }
-      MemoryProbe probe = recorder.probe();
-      LockSupport.parkNanos(backoff.next(foundWork,
-          probe == null ? MAX_IDLE_WAIT_NANOS : probe.maxDrainIntervalNanos()));
+      LockSupport.parkNanos(waitNanos(recorder.probe()));
     }
   }
 
@@ -166,6 +158,15 @@ public final class Poller implements Runnable {
     } catch (Throwable e) {
       // no thread to spare: the probe, never waited on, keeps its short drain bound
     }
+  }
+
+  /**
+   * The wait before the next cycle: {@link #CYCLE_NANOS}, or less for a kernel ring that cannot
+   * wake the poller and must be drained on its own clock before it fills.
+   */
+  static long waitNanos(MemoryProbe probe) {
+    return probe == null ? CYCLE_NANOS
+        : Math.min(CYCLE_NANOS, Math.max(1, probe.maxDrainIntervalNanos()));
   }
 
   /** Stops the loop, then drains everything that is left and emits it; call from one thread. */
@@ -195,7 +196,7 @@ public final class Poller implements Runnable {
     return advisor;
   }
 
-  /** One cycle; true if it found ops or kernel records (the next one comes soon). */
+  /** One cycle; true if it found ops or kernel records. */
   synchronized boolean cycle() {
     cycle++;
     if (bytes == null) {

@@ -153,9 +153,9 @@ class RecorderTest {
     }
     assertEquals(1, wakes[0]);
 
-    assertTrue(p.cycle(), "a cycle that drained ops asks for the next one soon");
+    assertTrue(p.cycle(), "a cycle that drained ops says so");
     assertEquals(8, metrics.opsDroppedQueueFull.get(), "72 ops into 64 slots: overflow counted");
-    assertFalse(p.cycle(), "an empty one lets the poller back off");
+    assertFalse(p.cycle(), "an empty one finds nothing");
     for (int i = 0; i < 32; i++) {
       r.end(r.begin(Kinds.ARRAY_LIST, s, null, 1000, 1000), null, 2000);
     }
