@@ -66,7 +66,11 @@ public final class BufferHooks {
   /**
    * JDK 25: {@code private static byte[] ensureCapacitySameCoder(byte[] value, byte coder, int
    * minimumCapacity)}: no {@code this}; the recorder links successive growths of one builder by
-   * its arrays.
+   * its arrays. Nor is it handed the builder's length: {@code minimumCapacity} is the length
+   * plus what is appended ({@code append(int)}, {@code append(CharSequence)}, ...) or a caller's
+   * request ({@code ensureCapacity}, {@code setLength}), so the size is reported as unknown (-1),
+   * not guessed: the old capacity it used to report overstates it whenever an append of several
+   * chars does not fill the builder.
    */
   public static long stringBuilderSameCoderEnter(byte[] value, int coder, int minimumCapacity) {
     try {
@@ -78,7 +82,7 @@ public final class BufferHooks {
       if ((grown > minimumCapacity ? grown : minimumCapacity) < MemspanHooks.threshold) {
         return 0L;
       }
-      return MemspanHooks.beginCopy(Kinds.STRING_BUILDER, null, value, old, old);
+      return MemspanHooks.beginCopy(Kinds.STRING_BUILDER, null, value, old, -1);
     } catch (Throwable t) {
       return 0L; // never into the JDK method
     }
