@@ -20,6 +20,22 @@ import java.util.concurrent.CyclicBarrier;
  * the tests look for carry a {@code memspan-it:} marker comment (see {@code Markers}).
  */
 public final class Workload {
+  /** Elements each collection of the "structures" workload is filled with. */
+  public static final int ELEMENTS = 100_000;
+  /** Appends to each builder in "structures". */
+  public static final int APPENDS = 100_000;
+  /** ByteArrayOutputStream: CHUNKS writes of CHUNK bytes, then one of {@link #BIG_CHUNK}. */
+  public static final int CHUNKS = 100;
+  public static final int CHUNK = 1000;
+  public static final int BIG_CHUNK = 300_000;
+  /** Latin-1 chars in the builder the "structures" workload then inflates to UTF-16. */
+  public static final int INFLATED_AT = 5000;
+  /** FileChannel.map: the region mapped, at an offset that is not page-aligned. */
+  public static final long MAP_POSITION = 4096 + 100;
+  public static final long MAP_SIZE = 8 << 20;
+  /** The small mapping made first, so that the large one runs on warm code. */
+  public static final long WARM_MAP_SIZE = 4096;
+
   private Workload() {}
 
   public static void main(String[] args) throws Exception {
@@ -43,6 +59,8 @@ public final class Workload {
         case "phases": phases(); break;
         case "builders": builders(); break;
         case "overflow": overflow(); break;
+        case "structures": structures(); break;
+        case "filemap": fileMap(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
       }
     }
@@ -256,5 +274,140 @@ public final class Workload {
     System.out.println("overflow total=" + total);
     System.out.flush();
     in.readLine();
+  }
+
+  /**
+   * The other probed structures, one method each (spans are told apart by their call site):
+   * every collection from its default constructor, filled one element at a time.
+   */
+  static void structures() throws Exception {
+    long acc = vectorDoubling() + vectorByIncrement() + arrayDeque() + priorityQueue()
+        + identityHashMap() + weakHashMap() + hashtable() + latin1Builder() + utf16Builder()
+        + stringBuffer() + inflatedBuilder() + byteArrayStream();
+    fileMap();
+    System.out.println("structures acc=" + acc);
+  }
+
+  static long vectorDoubling() {
+    java.util.Vector<Integer> v = new java.util.Vector<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      v.add(i); // memspan-it: vector-add
+    }
+    return v.size();
+  }
+
+  /** 1000 slots, then 3000 more each time. */
+  static long vectorByIncrement() {
+    java.util.Vector<Integer> v = new java.util.Vector<>(1000, 3000);
+    for (int i = 0; i < ELEMENTS; i++) {
+      v.add(i); // memspan-it: vector-increment-add
+    }
+    return v.size();
+  }
+
+  static long arrayDeque() {
+    java.util.ArrayDeque<Integer> d = new java.util.ArrayDeque<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      d.addFirst(i); // memspan-it: deque-add
+    }
+    return d.size();
+  }
+
+  static long priorityQueue() {
+    java.util.PriorityQueue<Integer> q = new java.util.PriorityQueue<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      q.add(ELEMENTS - i); // memspan-it: pq-add
+    }
+    return q.size();
+  }
+
+  static long identityHashMap() {
+    java.util.IdentityHashMap<Object, Integer> m = new java.util.IdentityHashMap<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      m.put(new Object(), i); // memspan-it: identity-put
+    }
+    return m.size();
+  }
+
+  /** Its keys are held in a presized array, so none is collected (and nothing else grows). */
+  static long weakHashMap() {
+    Object[] keys = new Object[ELEMENTS];
+    java.util.WeakHashMap<Object, Integer> m = new java.util.WeakHashMap<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      keys[i] = new Object();
+      m.put(keys[i], i); // memspan-it: weak-put
+    }
+    return m.size() + keys.length;
+  }
+
+  static long hashtable() {
+    java.util.Hashtable<Integer, Integer> t = new java.util.Hashtable<>();
+    for (int i = 0; i < ELEMENTS; i++) {
+      t.put(i, i); // memspan-it: hashtable-put
+    }
+    return t.size();
+  }
+
+  /** Latin-1, 7 chars an append (on JDK 21+ append(int) grows through ensureCapacitySameCoder). */
+  static long latin1Builder() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < APPENDS; i++) {
+      sb.append(1_000_000 + i); // memspan-it: latin1-append
+    }
+    return sb.length();
+  }
+
+  /** UTF-16 from the first append (below the threshold), then 3 chars an append. */
+  static long utf16Builder() {
+    StringBuilder sb = new StringBuilder();
+    sb.append('\u03a9');
+    for (int i = 0; i < APPENDS; i++) {
+      sb.append("\u03a9\u03a9\u03a9"); // memspan-it: utf16-append
+    }
+    return sb.length();
+  }
+
+  static long stringBuffer() {
+    StringBuffer sb = new StringBuffer();
+    for (int i = 0; i < APPENDS; i++) {
+      sb.append("abcde"); // memspan-it: buffer-append
+    }
+    return sb.length();
+  }
+
+  /** A Latin-1 builder of INFLATED_AT chars that a non-Latin-1 char turns UTF-16. */
+  static long inflatedBuilder() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < INFLATED_AT; i++) {
+      sb.append('a'); // memspan-it: inflated-fill
+    }
+    sb.append('\u03a9'); // memspan-it: inflated-inflate
+    return sb.length();
+  }
+
+  static long byteArrayStream() {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    byte[] chunk = new byte[CHUNK];
+    for (int i = 0; i < CHUNKS; i++) {
+      out.write(chunk, 0, chunk.length); // memspan-it: baos-write
+    }
+    out.write(new byte[BIG_CHUNK], 0, BIG_CHUNK); // memspan-it: baos-write-big
+    return out.size();
+  }
+
+  /** Maps a small region, then a large one, of a new temp file (the map extends the file). */
+  static void fileMap() throws Exception {
+    Path file = Files.createTempFile("memspan-it-", ".bin");
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ,
+        StandardOpenOption.WRITE)) {
+      FileChannel.MapMode rw = FileChannel.MapMode.READ_WRITE;
+      ByteBuffer warm = ch.map(rw, 0, WARM_MAP_SIZE); // memspan-it: map-warm
+      ByteBuffer b = ch.map(rw, MAP_POSITION, MAP_SIZE); // memspan-it: map
+      warm.put(0, (byte) 1);
+      b.put(b.capacity() - 1, (byte) 42);
+      System.out.println("filemap capacity=" + b.capacity() + " last=" + b.get(b.capacity() - 1));
+    } finally {
+      Files.deleteIfExists(file);
+    }
   }
 }
