@@ -5,9 +5,10 @@
 #
 # usage: bench/main-thread-instructions.sh AGENT_ARGS|none MAIN_CLASS [ARGS...]
 #   AGENT_ARGS: -javaagent arguments (key=value,...), or 'none' for no agent
-#   JVM flags: $MEMSPAN_BENCH_JVM_FLAGS, default below. Prints the main thread's instruction count.
+#   JVM flags: $MEMSPAN_BENCH_JVM_FLAGS, default below; the JVM: $JAVA (default: java on the PATH).
+#   Prints the main thread's instruction count.
 set -euo pipefail
-[ $# -ge 2 ] || { sed -n '2,9p' "$0" >&2; exit 2; }
+[ $# -ge 2 ] || { sed -n '2,10p' "$0" >&2; exit 2; }
 here=$(cd "$(dirname "$0")/.." && pwd)
 command -v valgrind >/dev/null || { echo "valgrind not installed (apt-get install valgrind)" >&2; exit 1; }
 agent_args=$1; shift
@@ -19,7 +20,7 @@ agent=()
 # shellcheck disable=SC2086
 valgrind --tool=callgrind --smc-check=all-non-file --separate-threads=yes \
   --callgrind-out-file="$out/cg.out" \
-  java $flags "${agent[@]}" -cp "$here/bench/target/memspan-bench.jar" "$@" >"$out/stdout" 2>"$out/stderr" ||
+  "${JAVA:-java}" $flags "${agent[@]}" -cp "$here/bench/target/memspan-bench.jar" "$@" >"$out/stdout" 2>"$out/stderr" ||
   { cat "$out/stderr" >&2; exit 1; }
 # thread 1 is the launcher's primordial thread, which only waits; thread 2 runs main
 grep -m1 '^totals:' "$out/cg.out-02" | cut -d' ' -f2
