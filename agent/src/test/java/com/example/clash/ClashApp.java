@@ -59,6 +59,31 @@ public final class ClashApp {
     }
     System.out.println("list " + list.size());
     Thread.sleep(Long.parseLong(args.length > 0 ? args[0] : "0"));
+
+    // The same again after the pause: by now an agent's own JNA (memspan.kernel=rusage, opened
+    // on a background thread at start) is certainly loaded and calling getrusage around these
+    // growths, so both JNAs are in use in this JVM, one after the other on this thread.
+    System.out.println("jna again getpid ok=" + (libc.getpid() == ProcessHandle.current().pid()));
+    List<Integer> again = new ArrayList<>();
+    for (int i = 0; i < 200_000; i++) {
+      again.add(i);
+    }
+    System.out.println("list again " + again.size());
+    // On stderr, which the test does not compare: which JNA native libraries this JVM has mapped
+    // (its own, plus the agent's when the agent loaded JNA).
+    System.err.println("jnidispatch mapped: " + mappedJnidispatch());
+  }
+
+  /**
+   * Files in /proc/self/maps that are a JNA dispatch library: libjnidispatch.so from a library
+   * path, or the copy JNA unpacks from its jar (jna&lt;digits&gt;.tmp, deleted once loaded).
+   */
+  private static List<String> mappedJnidispatch() throws Exception {
+    return java.nio.file.Files.readAllLines(Path.of("/proc/self/maps")).stream()
+        .filter(l -> l.indexOf('/') >= 0)
+        .map(l -> l.substring(l.indexOf('/')).replace(" (deleted)", ""))
+        .filter(f -> f.contains("jnidispatch") || f.matches(".*/jna-?[0-9]+\\.tmp"))
+        .distinct().sorted().toList();
   }
 
   private static String jarOf(Class<?> c) throws Exception {
