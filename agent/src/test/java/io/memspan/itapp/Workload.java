@@ -61,6 +61,7 @@ public final class Workload {
         case "overflow": overflow(); break;
         case "structures": structures(); break;
         case "filemap": fileMap(); break;
+        case "faults": faults(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
       }
     }
@@ -393,6 +394,39 @@ public final class Workload {
     }
     out.write(new byte[BIG_CHUNK], 0, BIG_CHUNK); // memspan-it: baos-write-big
     return out.size();
+  }
+
+  /** Kept reachable so the short-lived thread's array is not optimized away. */
+  static volatile byte[] keep;
+
+  /**
+   * Faults inside an op (a 64 MiB direct buffer) and outside any (a 32 MiB array on fresh heap
+   * on main; 16 MiB on a thread that exits before the agent's next look), between two readings
+   * of the whole process's fault count.
+   */
+  static void faults() throws Exception {
+    long before = processFaults();
+    ByteBuffer direct = ByteBuffer.allocateDirect(64 << 20); // memspan-it: faults-direct
+    byte[] big = new byte[32 << 20];
+    big[big.length - 1] = 1;
+    Thread t = new Thread(() -> {
+      byte[] b = new byte[16 << 20];
+      b[b.length - 1] = 1;
+      keep = b;
+    }, "short-lived");
+    t.start();
+    t.join();
+    long after = processFaults();
+    System.out.println("process faults before=" + before + " after=" + after
+        + " direct=" + direct.capacity() + " big=" + big.length + " thread=" + keep.length);
+  }
+
+  /** minflt + majflt of the whole process, exited threads included (/proc/self/stat). */
+  static long processFaults() throws Exception {
+    String stat = Files.readString(Path.of("/proc/self/stat"));
+    // fields after the command name, which may hold spaces: state is field 3
+    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+    return Long.parseLong(f[10 - 3]) + Long.parseLong(f[12 - 3]);
   }
 
   /** Maps a small region, then a large one, of a new temp file (the map extends the file). */

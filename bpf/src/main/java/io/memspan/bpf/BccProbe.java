@@ -1,5 +1,7 @@
 package io.memspan.bpf;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -152,19 +154,32 @@ public final class BccProbe implements MemoryProbe {
   }
 
   /**
-   * Visits the idle counters of every slot holder, then of every slotless thread; afterwards the
-   * slots of threads that ended are freed (their final values were just visited).
+   * Visits every thread once with its idle counters; afterwards the slots of threads that ended
+   * are freed (their final values were just visited). A thread counted in the per-tid table before
+   * it claimed a slot has counters in both: they are one visit, the sum, or whatever came later
+   * would replace what came first (every fault a thread took outside ops after its first op went
+   * missing from the whole-process metrics that way).
    */
   @Override
   public synchronized void forEachIdleThread(IdleThreadVisitor visitor) {
     if (closed) {
       return;
     }
+    Map<Integer, SlotCounters> holders = new HashMap<>();
     slots.forEachClaimed(slot -> {
-      slot.readIdle(scratch);
-      visitor.visit(slot.tid(), scratch);
+      SlotCounters c = new SlotCounters();
+      slot.readIdle(c);
+      holders.put(slot.tid(), c);
     });
-    idle.forEach(visitor, scratch);
+    idle.forEach((tid, counters) -> {
+      SlotCounters holder = holders.get(tid);
+      if (holder != null) {
+        holder.add(counters);
+      } else {
+        visitor.visit(tid, counters);
+      }
+    }, scratch);
+    holders.forEach(visitor::visit);
     slots.releaseDead();
   }
 

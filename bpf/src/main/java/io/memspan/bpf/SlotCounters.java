@@ -32,6 +32,19 @@ public final class SlotCounters {
     madviseCount = o.madviseCount;
   }
 
+  /** Adds another source's counters of the same thread (see BccProbe.forEachIdleThread). */
+  public void add(SlotCounters o) {
+    userFaults += o.userFaults;
+    kernelFaults += o.kernelFaults;
+    mmapCount += o.mmapCount;
+    mmapBytes += o.mmapBytes;
+    munmapCount += o.munmapCount;
+    munmapBytes += o.munmapBytes;
+    mremapCount += o.mremapCount;
+    brkCount += o.brkCount;
+    madviseCount += o.madviseCount;
+  }
+
   public long faults() {
     return userFaults + kernelFaults;
   }

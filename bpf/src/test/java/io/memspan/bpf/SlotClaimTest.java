@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -104,6 +106,46 @@ class SlotClaimTest {
       Set<Integer> again = new HashSet<>();
       probe.forEachIdleThread((t, idle) -> again.add(t));
       assertFalse(again.contains(tid[0]), again.toString());
+    }
+  }
+
+  @Test
+  void aThreadCountedBeforeItsSlotIsOneThreadWithBothCounts() throws Exception {
+    try (MemoryProbe probe = Probes.load(ProbeOptions.defaults())) {
+      int[] tid = new int[1];
+      CountDownLatch done = new CountDownLatch(1);
+      CountDownLatch finish = new CountDownLatch(1);
+      Thread t = new Thread(() -> {
+        tid[0] = LibC.gettid();
+        TestLibC.mapTouchAndUnmap(4 << 20); // no slot yet: the per-tid table
+        probe.claimCurrentThread();
+        TestLibC.mapTouchAndUnmap(8 << 20); // a slot, unarmed: the slot's idle counters
+        done.countDown();
+        try {
+          finish.await();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      });
+      t.start();
+      done.await();
+      try {
+        Map<Integer, List<SlotCounters>> seen = new HashMap<>();
+        probe.forEachIdleThread((v, idle) -> {
+          SlotCounters copy = new SlotCounters();
+          copy.copyFrom(idle);
+          seen.computeIfAbsent(v, k -> new ArrayList<>()).add(copy);
+        });
+        List<SlotCounters> visits = seen.get(tid[0]);
+        assertEquals(1, visits == null ? 0 : visits.size(), "one visit per thread: " + visits);
+        SlotCounters c = visits.get(0);
+        // 4 MiB + 8 MiB touched page by page: 3,072 faults, whichever counter took them
+        assertTrue(c.userFaults >= 3 * 1024, c.toString());
+        assertTrue(c.mmapBytes >= 12 << 20, c.toString());
+      } finally {
+        finish.countDown();
+        t.join();
+      }
     }
   }
 }
