@@ -2,11 +2,15 @@ package io.memspan.agent.probe;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -121,9 +125,24 @@ class ProbeWeavingTest {
             .enter(Probes.LIST_HOOKS, "arrayListEnter", Load.self(), Load.field("elementData"),
                 Load.field("size"), Load.arg(0))
             .exit("exit", Load.field("elementData")));
-    ClassWeaver.Result r = ProbeInstaller.weaverOf(absent, getClass().getClassLoader())
-        .weave(classFile("java.util.ArrayList"));
+    ClassWeaver weaver = ProbeInstaller.weaverOf(absent, getClass().getClassLoader());
+    ClassWeaver.Result r = weaver.weave(classFile("java.util.ArrayList"));
     assertTrue(r.woven().isEmpty());
+
+    // through the transformer, as the JVM calls it: the class is left as it is (null), and the
+    // user reads one line however often the class is loaded or retransformed
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    GrowthTransformer t = new GrowthTransformer(Map.of("java/util/ArrayList", weaver),
+        new PrintStream(out, true, StandardCharsets.UTF_8));
+    byte[] original = classFile("java.util.ArrayList");
+    for (int i = 0; i < 3; i++) {
+      assertNull(t.transform(Object.class.getModule(), null, "java/util/ArrayList", null, null,
+          original));
+    }
+    assertEquals("memspan: probe ArrayList skipped: java.util.ArrayList has no "
+        + weaver.describe() + " on Java " + Runtime.version().feature() + "\n",
+        out.toString(StandardCharsets.UTF_8));
+    assertEquals(GrowthTransformer.Outcome.NO_METHOD, t.outcome("java/util/ArrayList"));
   }
 
   /**
