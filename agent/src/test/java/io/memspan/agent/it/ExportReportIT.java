@@ -11,6 +11,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import io.opentelemetry.proto.metrics.v1.Metric;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -130,6 +132,47 @@ class ExportReportIT {
       assertTrue(notSampled <= sum(ops, Map.of("memspan.kept", "false")),
           "only ops that were not exported go unsampled: " + excluded + ops);
     }
+  }
+
+  @Test
+  void summaryTruePrintsTheAdviceTableAtExit() throws Exception {
+    ForkedJvm.Result r = ForkedJvm.java()
+        .agent("instrument=premain,kernel=off,summary=true,otel.traces.exporter=none,"
+            + "otel.metrics.exporter=none")
+        .jvmArg("-Xmx512m") // compressed references: 4 bytes an element copied
+        .run(TIMEOUT, APP, "list").assertExitedNormally();
+    // ArrayList to 1,000,000 from 10 by 1.5x; the growths to 4096 and beyond are armed
+    long capacity = 10;
+    long resizes = 0;
+    long copied = 0;
+    while (capacity < 1_000_000) {
+      long next = capacity + (capacity >> 1);
+      if (next >= 4096) {
+        resizes++;
+        copied += capacity * 4;
+      }
+      capacity = next;
+    }
+    String[] lines = r.stderr().split("\n");
+    int title = Arrays.asList(lines)
+        .indexOf("memspan: right-sizing advice (initial capacity per call site)");
+    assertTrue(title >= 0, r.stderr());
+    assertEquals(List.of("call site", "structure", "objects", "mean", "stddev", "max",
+        "recommend", "resizes", "saved", "bytes copied saved", "faults saved"),
+        List.of(lines[title + 1].trim().split(" {2,}")), r.stderr());
+    String site = "io.memspan.itapp.Workload.list:" + Markers.line("list-add");
+    List<String> row = null;
+    for (int i = title + 2; i < lines.length; i++) {
+      List<String> cells = List.of(lines[i].trim().split(" {2,}"));
+      if (cells.get(0).equals(site)) {
+        row = cells;
+      }
+    }
+    assertTrue(row != null, "no row for " + site + "\n" + r.stderr());
+    // one list: its final capacity is the advice, and every armed resize would have been saved
+    assertEquals(List.of(site, "ArrayList", "1", capacity + ".0", "0.0", Long.toString(capacity),
+        Long.toString(capacity), Long.toString(resizes), Long.toString(resizes),
+        Long.toString(copied), "0"), row, r.stderr());
   }
 
   @Test
