@@ -1,5 +1,6 @@
 package io.memspan.agent.export;
 
+import static io.memspan.agent.testing.MetricPoints.sum;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -129,6 +130,8 @@ class ExportersTest {
       assertAdviceSpan(spans.stream().filter(s -> s.getName().equals("memspan.advice"))
           .findFirst().orElseThrow());
       assertEquals("acme", rx.traceRequests().get(0).headers().get("x-tenant"));
+      // the messages were sent gzip-compressed, and grpc-java decompressed them
+      assertEquals("gzip", rx.traceRequests().get(0).headers().get("grpc-encoding"));
       assertEquals("orders-test", attrs(rx.resourceSpans().get(0).getResource()
           .getAttributesList()).get("service.name").getStringValue());
     }
@@ -357,6 +360,39 @@ class ExportersTest {
       http.close();
       g.close();
       assertEquals(0, rx.spans().size());
+    }
+  }
+
+  @Test
+  void spansDroppedAndFailedAreMetricsWhereTheUserSeesThem() throws Exception {
+    try (OtlpHttpReceiver refusing = OtlpHttpReceiver.start();
+        OtlpHttpReceiver metrics = OtlpHttpReceiver.start()) {
+      refusing.respondWith(400); // not retryable: each batch fails at once
+      OtelTelemetry t = (OtelTelemetry) start(Map.of(
+          "otel.exporter.otlp.traces.endpoint", refusing.endpoint() + "/v1/traces",
+          "otel.exporter.otlp.metrics.endpoint", metrics.endpoint() + "/v1/metrics",
+          "memspan.export.queue", "64",
+          "otel.bsp.max.queue.size", "32",
+          "otel.bsp.max.export.batch.size", "16"));
+      int n = 5_000;
+      for (int i = 0; i < n; i++) {
+        t.emit(SampleOps.op(i));
+      }
+      ExportLedger l = t.ledger();
+      ReceivedOtlpAwait.until(() -> l.failed() > 0, WAIT);
+      t.close(); // the last metric export carries the final counts
+      assertTrue(l.dropped() > 0, "a 64-slot queue cannot have taken " + n + " ops at once");
+      assertEquals(n, sum(metrics.awaitMetric(
+          m -> m.getName().equals(SpanSchema.METRIC_SPANS_QUEUED), WAIT), Map.of()));
+      assertEquals(l.dropped(), sum(metrics.awaitMetric(
+          m -> m.getName().equals(SpanSchema.METRIC_SPANS_DROPPED), WAIT), Map.of()));
+      assertEquals(l.failed(), sum(metrics.awaitMetric(
+          m -> m.getName().equals(SpanSchema.METRIC_SPANS_FAILED), WAIT), Map.of()));
+      assertEquals(0, sum(metrics.awaitMetric(
+          m -> m.getName().equals(SpanSchema.METRIC_SPANS_EXPORTED), WAIT), Map.of()));
+      // every op is accounted for: dropped at the queue, or handed on and failed at the collector
+      assertEquals(n, l.dropped() + l.failed(), "dropped " + l.dropped() + ", failed "
+          + l.failed() + ": " + l.lastFailure());
     }
   }
 
