@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * What the agent reports, at exit and as OTLP metrics received by a real receiver, when one
@@ -134,12 +136,15 @@ class ExportReportIT {
     }
   }
 
-  @Test
-  void summaryTruePrintsTheAdviceTableAtExit() throws Exception {
+  /** The element width comes from the JVM's compressed-references setting. */
+  @ParameterizedTest
+  @CsvSource({"-XX:+UseCompressedOops, 4", "-XX:-UseCompressedOops, 8"})
+  void summaryTruePrintsTheAdviceTableAtExit(String oops, int referenceBytes) throws Exception {
     ForkedJvm.Result r = ForkedJvm.java()
         .agent("instrument=premain,kernel=off,summary=true,otel.traces.exporter=none,"
             + "otel.metrics.exporter=none")
-        .jvmArg("-Xmx512m") // compressed references: 4 bytes an element copied
+        .jvmArg("-Xmx512m")
+        .jvmArg(oops)
         .run(TIMEOUT, APP, "list").assertExitedNormally();
     // ArrayList to 1,000,000 from 10 by 1.5x; the growths to 4096 and beyond are armed
     long capacity = 10;
@@ -149,7 +154,7 @@ class ExportReportIT {
       long next = capacity + (capacity >> 1);
       if (next >= 4096) {
         resizes++;
-        copied += capacity * 4;
+        copied += capacity * referenceBytes;
       }
       capacity = next;
     }
