@@ -20,6 +20,16 @@ public final class BufferHooks {
    */
   public static byte[] stringBuilderCopy(byte[] value, int newLength, Class<?> type, int coder,
       int count) {
+    // This body is inlined into every append's compiled code (the JIT inlines the growth branch
+    // once it has seen it taken): only the test and the JDK's own copy belong here.
+    if ((newLength >> coder) < MemspanHooks.threshold) {
+      return Arrays.copyOf(value, newLength);
+    }
+    return armedStringBuilderCopy(value, newLength, type, coder, count);
+  }
+
+  private static byte[] armedStringBuilderCopy(byte[] value, int newLength, Class<?> type,
+      int coder, int count) {
     long opId = copyBegins(Kinds.STRING_BUILDER, type, value, newLength, coder, count);
     byte[] copy = null;
     try {
@@ -37,6 +47,15 @@ public final class BufferHooks {
    * {@code buf = Arrays.copyOf(buf, newLength)}.
    */
   public static byte[] byteArrayOutputStreamCopy(byte[] buf, int newLength, Class<?> type,
+      int count) {
+    // inlined into every write's compiled code: as small as the copy it replaces (see above)
+    if (newLength < MemspanHooks.threshold) {
+      return Arrays.copyOf(buf, newLength);
+    }
+    return armedByteArrayOutputStreamCopy(buf, newLength, type, count);
+  }
+
+  private static byte[] armedByteArrayOutputStreamCopy(byte[] buf, int newLength, Class<?> type,
       int count) {
     long opId = copyBegins(Kinds.BYTE_ARRAY_OUTPUT_STREAM, type, buf, newLength, 0, count);
     byte[] copy = null;
