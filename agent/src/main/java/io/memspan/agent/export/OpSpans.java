@@ -47,13 +47,19 @@ final class OpSpans {
       b.setAttribute(RESIZE_ID, op.resizeId());
     }
     callSite(b, op.callSite());
+    // Only what the source measured: with none (an op before the kernel source was ready, or
+    // memspan.kernel=off) the counters are unknown, not zero faults; rusage counts faults only,
+    // every one as a user fault, and sees no mmap.
     SlotCounters c = op.counters();
-    if (c != null) {
-      b.setAttribute(PAGE_FAULTS, c.userFaults)
-          .setAttribute(PAGE_FAULTS_KERNEL, c.kernelFaults)
-          .setAttribute(MMAP_COUNT, c.mmapCount)
-          .setAttribute(MMAP_BYTES, c.mmapBytes)
-          .setAttribute(MUNMAP_BYTES, c.munmapBytes);
+    String source = op.kernelSource();
+    if (c != null && !"none".equals(source)) {
+      b.setAttribute(PAGE_FAULTS, c.userFaults);
+      if (!"rusage".equals(source)) {
+        b.setAttribute(PAGE_FAULTS_KERNEL, c.kernelFaults)
+            .setAttribute(MMAP_COUNT, c.mmapCount)
+            .setAttribute(MMAP_BYTES, c.mmapBytes)
+            .setAttribute(MUNMAP_BYTES, c.munmapBytes);
+      }
     }
     Span span = b.startSpan();
     if (op.events() != null) {

@@ -364,6 +364,34 @@ class ExportersTest {
   }
 
   @Test
+  void spansCarryOnlyTheNumbersTheirKernelSourceMeasured() throws Exception {
+    try (OtlpHttpReceiver rx = OtlpHttpReceiver.start();
+        Telemetry t = start(Map.of("otel.exporter.otlp.endpoint", rx.endpoint()))) {
+      t.emit(SampleOps.op(1, "none"));
+      t.emit(SampleOps.op(2, "rusage"));
+      List<Span> spans = rx.awaitSpans(2, WAIT);
+      Map<String, AnyValue> none = attrs(spans.stream()
+          .filter(s -> attrs(s.getAttributesList()).get("memspan.kernel.source").getStringValue()
+              .equals("none")).findFirst().orElseThrow().getAttributesList());
+      Map<String, AnyValue> rusage = attrs(spans.stream()
+          .filter(s -> attrs(s.getAttributesList()).get("memspan.kernel.source").getStringValue()
+              .equals("rusage")).findFirst().orElseThrow().getAttributesList());
+      // no source: unknown, not zero
+      for (String key : List.of("memspan.page_faults", "memspan.page_faults.kernel",
+          "memspan.mmap.count", "memspan.mmap.bytes", "memspan.munmap.bytes")) {
+        assertFalse(none.containsKey(key), key + " on a span no kernel source measured");
+      }
+      assertEquals(10_000, none.get("memspan.capacity.before").getIntValue());
+      // rusage: faults, all as user faults, and nothing it cannot see
+      assertEquals(16_384, rusage.get("memspan.page_faults").getIntValue());
+      for (String key : List.of("memspan.page_faults.kernel", "memspan.mmap.count",
+          "memspan.mmap.bytes", "memspan.munmap.bytes")) {
+        assertFalse(rusage.containsKey(key), key + " on a span rusage measured");
+      }
+    }
+  }
+
+  @Test
   void spansDroppedAndFailedAreMetricsWhereTheUserSeesThem() throws Exception {
     try (OtlpHttpReceiver refusing = OtlpHttpReceiver.start();
         OtlpHttpReceiver metrics = OtlpHttpReceiver.start()) {

@@ -13,6 +13,15 @@ final class SampleOps {
 
   static final CallSite SITE = new CallSite("com.acme.Orders", "load", "Orders.java", 42);
 
+  /** The same op as {@link #op(long)}, as recorded by another kernel source (no syscall events). */
+  static Op op(long id, String kernelSource) {
+    Op o = op(id);
+    return new Op(o.opId(), o.name(), o.structureType(), o.structureId(), o.resizeId(),
+        o.capacityBefore(), o.capacityAfter(), o.size(), o.bytesCopied(), o.bytesAllocated(),
+        o.startEpochNanos(), o.endEpochNanos(), o.tid(), o.threadId(), o.threadName(),
+        o.callSite(), o.counters(), List.of(), kernelSource);
+  }
+
   static Op op(long id) {
     SlotCounters c = new SlotCounters();
     c.userFaults = 16_384;
