@@ -62,6 +62,7 @@ public final class Workload {
         case "structures": structures(); break;
         case "filemap": fileMap(); break;
         case "faults": faults(); break;
+        case "early": early(); break;
         default: throw new IllegalArgumentException("unknown workload " + w);
       }
     }
@@ -394,6 +395,28 @@ public final class Workload {
     }
     out.write(new byte[BIG_CHUNK], 0, BIG_CHUNK); // memspan-it: baos-write-big
     return out.size();
+  }
+
+  /**
+   * A list grown at once, while the agent's kernel source is still starting, and another once it
+   * has published that it is attached.
+   */
+  static void early() throws Exception {
+    List<Integer> first = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      first.add(i); // memspan-it: early-add
+    }
+    String during = System.getProperty("memspan.kernel.source");
+    long end = System.nanoTime() + 120_000_000_000L;
+    while (System.getProperty("memspan.kernel.source") == null && System.nanoTime() < end) {
+      Thread.sleep(20);
+    }
+    List<Integer> second = new ArrayList<>();
+    for (int i = 0; i < 100_000; i++) {
+      second.add(i); // memspan-it: late-add
+    }
+    System.out.println("early size=" + first.size() + " source then=" + during + " late size="
+        + second.size() + " source now=" + System.getProperty("memspan.kernel.source"));
   }
 
   /** Kept reachable so the short-lived thread's array is not optimized away. */
