@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,7 @@ final class ForkedJvm {
   private final List<String> classPath = new ArrayList<>();
   private String agentArgs;
   private final List<String> wrapper = new ArrayList<>();
+  private final Map<String, String> env = new LinkedHashMap<>();
 
   static ForkedJvm java() {
     return new ForkedJvm();
@@ -66,6 +69,12 @@ final class ForkedJvm {
         }
       }
     }
+    return this;
+  }
+
+  /** Sets an environment variable of the child. */
+  ForkedJvm env(String name, String value) {
+    env.put(name, value);
     return this;
   }
 
@@ -107,6 +116,7 @@ final class ForkedJvm {
     ProcessBuilder pb = new ProcessBuilder(commandLine(mainClass, args));
     pb.environment().remove("JAVA_TOOL_OPTIONS");
     pb.environment().remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+    pb.environment().putAll(env);
     return pb.start();
   }
 
