@@ -12,8 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.memspan.agent.testing.OtlpGrpcReceiver;
 import io.memspan.agent.testing.OtlpHttpReceiver;
+import io.memspan.agent.testing.TestCertificate;
 import io.memspan.bpf.BpfRequirement;
 import io.opentelemetry.proto.trace.v1.Span;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small application under the agent, exporting to real OTLP receivers (grpc-java and Netty
@@ -94,6 +97,35 @@ class GrowthSpansIT {
       assertEquals(sizes, resizes.stream().map(s -> num(s, "memspan.size")).toList());
       assertEquals(List.of((long) Markers.line("map-put")), resizes.stream()
           .map(s -> num(s, "code.line.number")).distinct().toList());
+    }
+  }
+
+  /** TLS through the shaded, relocated jar (the in-process tests use unshaded classes). */
+  @Test
+  void arrayListSpansOverHttpsAndMetricsOverGrpcWithTls(@TempDir Path dir) throws Exception {
+    TestCertificate cert = TestCertificate.create(dir);
+    try (OtlpHttpReceiver https = OtlpHttpReceiver.startTls(cert);
+        OtlpGrpcReceiver grpc = OtlpGrpcReceiver.startTls(cert)) {
+      ForkedJvm.Result r = ForkedJvm.java()
+          .agent(KEEP_ALL + ",otel.exporter.otlp.traces.endpoint=" + https.endpoint()
+              + "/v1/traces,otel.exporter.otlp.metrics.protocol=grpc,"
+              + "otel.exporter.otlp.metrics.endpoint=" + grpc.endpoint()
+              + ",otel.exporter.otlp.certificate=" + cert.pem())
+          .run(TIMEOUT, APP, "list").assertExitedNormally();
+      assertTrue(https.endpoint().startsWith("https://"), https.endpoint());
+      List<Span> grows = inTimeOrder(https.spans(),
+          named("ArrayList.grow").and(calledFrom(APP + ".list")));
+      long expected = 0;
+      for (long cap = 10; cap < 1_000_000; cap += cap >> 1) {
+        if (cap + (cap >> 1) >= THRESHOLD) {
+          expected++;
+        }
+      }
+      assertEquals(expected, grows.size(), r.stderr());
+      assertTrue(r.stderr().contains("memspan: export to " + https.endpoint() + "/v1/traces "
+          + "(http/protobuf): " + https.spans().size() + " spans sent, 0 dropped (queue full), "
+          + "0 failed"), r.stderr());
+      grpc.awaitMetric(m -> m.getName().equals("memspan.ops"), Duration.ofSeconds(30));
     }
   }
 
