@@ -70,7 +70,7 @@ public final class BccProbe implements MemoryProbe {
 
   @Override
   public String source() {
-    return "bcc";
+    return BCC;
   }
 
   public ProbeOptions options() {
@@ -154,33 +154,39 @@ public final class BccProbe implements MemoryProbe {
   }
 
   /**
-   * Visits every thread once with its idle counters; afterwards the slots of threads that ended
-   * are freed (their final values were just visited). A thread counted in the per-tid table before
-   * it claimed a slot has counters in both: they are one visit, the sum, or whatever came later
-   * would replace what came first (every fault a thread took outside ops after its first op went
-   * missing from the whole-process metrics that way).
+   * Visits every thread once, with the sum of its idle counters: the slot it holds, the slots freed
+   * since the last visit (their final values, read before they were zeroed), and its entry in the
+   * per-tid table from before it claimed a slot. Visited separately, a later part would replace an
+   * earlier one (every fault a thread took outside ops after its first op went missing from the
+   * whole-process metrics that way). Dead threads' slots are freed first, so a thread's last
+   * visit holds its slot's and its table entry's final values together.
    */
   @Override
   public synchronized void forEachIdleThread(IdleThreadVisitor visitor) {
     if (closed) {
       return;
     }
-    Map<Integer, SlotCounters> holders = new HashMap<>();
+    slots.releaseDead();
+    Map<Integer, SlotCounters> byTid = new HashMap<>();
     slots.forEachClaimed(slot -> {
       SlotCounters c = new SlotCounters();
       slot.readIdle(c);
-      holders.put(slot.tid(), c);
+      add(byTid, slot.tid(), c);
     });
-    idle.forEach((tid, counters) -> {
-      SlotCounters holder = holders.get(tid);
-      if (holder != null) {
-        holder.add(counters);
-      } else {
-        visitor.visit(tid, counters);
-      }
+    slots.takeRetired((tid, c) -> add(byTid, tid, c));
+    idle.forEach((tid, c) -> {
+      SlotCounters copy = new SlotCounters();
+      copy.copyFrom(c);
+      add(byTid, tid, copy);
     }, scratch);
-    holders.forEach(visitor::visit);
-    slots.releaseDead();
+    byTid.forEach(visitor::visit);
+  }
+
+  private static void add(Map<Integer, SlotCounters> byTid, int tid, SlotCounters c) {
+    SlotCounters earlier = byTid.putIfAbsent(tid, c);
+    if (earlier != null) {
+      earlier.add(c);
+    }
   }
 
   /** Detaches every tracepoint, unmaps the ring and stats, retires the slots, closes every fd. */

@@ -5,6 +5,9 @@ import java.lang.ref.Cleaner;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -23,6 +26,12 @@ final class SlotTable implements AutoCloseable {
   private final BccSlot[] owners;
   private int inUse;
   private boolean closed;
+  /**
+   * Idle counters of slots freed (or taken over by a new thread with the same tid) since the last
+   * {@link #takeRetired}: a thread's final numbers, read before its slot is zeroed, so whoever
+   * frees the slot (a claim on an application thread, or the periodic report) loses none of them.
+   */
+  private final Map<Integer, SlotCounters> retired = new HashMap<>();
 
   SlotTable(int mapFd, int slots) {
     this.mask = slots - 1;
@@ -48,6 +57,7 @@ final class SlotTable implements AutoCloseable {
           return mine;
         }
         // A dead thread's slot whose tid the kernel gave to this thread: take it over.
+        retire(index, tid);
         clear(index);
         BccSlot slot = new BccSlot(view, index, tid, thread);
         if (mine == null) {
@@ -93,6 +103,7 @@ final class SlotTable implements AutoCloseable {
       BccSlot slot = owners[i];
       if (slot != null && !slot.ownerAlive() && !taskExists(slot.tid())) {
         owners[i] = null;
+        retire(i, slot.tid());
         clear(i);
         BccSlot.INTS.setRelease(view, i * SlotLayout.SIZE + SlotLayout.TID, 0);
         inUse--;
@@ -100,6 +111,21 @@ final class SlotTable implements AutoCloseable {
       }
     }
     return released;
+  }
+
+  /** Hands over, and forgets, the final idle counters of the slots freed since the last call. */
+  synchronized void takeRetired(BiConsumer<Integer, SlotCounters> visitor) {
+    retired.forEach(visitor);
+    retired.clear();
+  }
+
+  private void retire(int index, int tid) {
+    SlotCounters last = new SlotCounters();
+    SlotLayout.readCountersOpaque(view, index * SlotLayout.SIZE + SlotLayout.IDLE, last);
+    SlotCounters earlier = retired.putIfAbsent(tid, last);
+    if (earlier != null) {
+      earlier.add(last);
+    }
   }
 
   private static boolean taskExists(int tid) {

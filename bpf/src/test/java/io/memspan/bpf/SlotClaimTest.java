@@ -148,4 +148,33 @@ class SlotClaimTest {
       }
     }
   }
+
+  @Test
+  void aSlotFreedByAnotherThreadsClaimKeepsItsThreadsLastCounts() throws Exception {
+    // one slot: the test thread's claim must free it from the ended thread that held it
+    try (MemoryProbe probe = Probes.load(ProbeOptions.defaults().withSlots(1))) {
+      int[] tid = new int[1];
+      Thread holder = new Thread(() -> {
+        tid[0] = LibC.gettid();
+        probe.claimCurrentThread();
+        TestLibC.mapTouchAndUnmap(8 << 20); // unarmed: the slot's idle counters
+      });
+      holder.start();
+      holder.join();
+      Path task = Path.of("/proc/self/task", Integer.toString(tid[0]));
+      for (int i = 0; i < 500 && Files.exists(task); i++) {
+        Thread.sleep(10);
+      }
+      assertNotEquals(0, probe.claimCurrentThread().tid(), "the ended thread's slot was freed");
+
+      Map<Integer, SlotCounters> seen = new HashMap<>();
+      probe.forEachIdleThread((t, idle) -> {
+        SlotCounters copy = new SlotCounters();
+        copy.copyFrom(idle);
+        seen.put(t, copy);
+      });
+      SlotCounters c = seen.get(tid[0]);
+      assertTrue(c != null && c.userFaults >= 2048, "8 MiB touched by " + tid[0] + ": " + seen);
+    }
+  }
 }

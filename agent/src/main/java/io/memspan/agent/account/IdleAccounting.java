@@ -32,8 +32,12 @@ public final class IdleAccounting {
         v = new long[] {0, 0, category(tid).ordinal(), 0, 0};
         lastByTid.put(tid, v);
       }
-      v[0] = idle.faults();
-      v[1] = idle.mmapBytes;
+      // Cumulative per thread, so never lowered: the exported sums are OTLP cumulative counters,
+      // which a collector would read as a reset. A thread's parts can be read a pass apart when
+      // it ends between two looks (its table entry gone, its slot's final values one pass later);
+      // the larger reading is then the truer one.
+      v[0] = Math.max(v[0], idle.faults());
+      v[1] = Math.max(v[1], idle.mmapBytes);
     });
     long[] sums = overflow.clone();
     for (long[] v : lastByTid.values()) {

@@ -33,6 +33,20 @@ class IdleAccountingTest {
     assertEquals(180, metrics.faults(category));
   }
 
+  @Test
+  void aThreadsSumsNeverGoBack() {
+    int tid = (int) ProcessHandle.current().pid();
+    ThreadCategory category = IdleAccounting.category(tid);
+    AgentMetrics metrics = new AgentMetrics();
+    IdleAccounting idle = new IdleAccounting();
+    idle.update(new Idle(Map.of(tid, counters(150, 8192))), metrics);
+    // a thread that ended between two looks: its table entry read, its slot's part not (yet)
+    idle.update(new Idle(Map.of(tid, counters(100, 4096))), metrics);
+    assertEquals(150, metrics.faults(category), "an OTLP cumulative counter must not go back");
+    idle.update(new Idle(Map.of(tid, counters(170, 8192))), metrics);
+    assertEquals(170, metrics.faults(category));
+  }
+
   private static SlotCounters counters(long userFaults, long mmapBytes) {
     SlotCounters c = new SlotCounters();
     c.userFaults = userFaults;
