@@ -13,6 +13,11 @@ import java.util.function.Consumer;
  */
 public interface MemoryProbe extends AutoCloseable {
 
+  /** The values of {@link #source}. */
+  String BCC = "bcc";
+  String RUSAGE = "rusage";
+  String NONE = "none";
+
   /** {@code bcc}, {@code rusage} or {@code none}: what spans report as {@code memspan.kernel.source}. */
   String source();
 

@@ -10,7 +10,7 @@ final class NoProbe implements MemoryProbe {
 
   @Override
   public String source() {
-    return "none";
+    return NONE;
   }
 
   @Override

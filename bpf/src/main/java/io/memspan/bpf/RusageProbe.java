@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  */
 public final class RusageProbe implements MemoryProbe {
 
-  public static final String SOURCE = "rusage";
+  public static final String SOURCE = RUSAGE;
 
   /** Fault counts of the threads alive at open, keyed by tid: idle counts start from these. */
   private final Map<Integer, TaskFaults.TaskStat> atOpen;

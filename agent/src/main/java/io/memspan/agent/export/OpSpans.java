@@ -5,6 +5,7 @@ import static io.memspan.agent.export.SpanSchema.*;
 import io.memspan.agent.op.Advice;
 import io.memspan.agent.op.CallSite;
 import io.memspan.agent.op.Op;
+import io.memspan.bpf.MemoryProbe;
 import io.memspan.bpf.SlotCounters;
 import io.memspan.bpf.SyscallRecord;
 import io.opentelemetry.api.common.Attributes;
@@ -32,11 +33,15 @@ final class OpSpans {
         .setAttribute(STRUCTURE_ID, (long) op.structureId())
         .setAttribute(CAPACITY_BEFORE, op.capacityBefore())
         .setAttribute(CAPACITY_AFTER, op.capacityAfter())
-        .setAttribute(SIZE, op.size())
         .setAttribute(BYTES_COPIED, op.bytesCopied())
         .setAttribute(BYTES_ALLOCATED, op.bytesAllocated())
         .setAttribute(TID, (long) op.tid())
         .setAttribute(THREAD_ID, op.threadId());
+    if (op.size() >= 0) {
+      // -1: not known (a ConcurrentHashMap helper's share, a JDK 21+ builder grown by a caller
+      // that does not pass its length), and unknown is left out rather than sent as a number
+      b.setAttribute(SIZE, op.size());
+    }
     if (op.threadName() != null) {
       b.setAttribute(THREAD_NAME, op.threadName());
     }
@@ -52,9 +57,9 @@ final class OpSpans {
     // every one as a user fault, and sees no mmap.
     SlotCounters c = op.counters();
     String source = op.kernelSource();
-    if (c != null && !"none".equals(source)) {
+    if (c != null && source != null && !source.equals(MemoryProbe.NONE)) {
       b.setAttribute(PAGE_FAULTS, c.userFaults);
-      if (!"rusage".equals(source)) {
+      if (!source.equals(MemoryProbe.RUSAGE)) {
         b.setAttribute(PAGE_FAULTS_KERNEL, c.kernelFaults)
             .setAttribute(MMAP_COUNT, c.mmapCount)
             .setAttribute(MMAP_BYTES, c.mmapBytes)

@@ -141,7 +141,7 @@ public final class Poller implements Runnable {
    * source with a ring ({@code bcc}) ever asks.
    */
   public void watchDrainRequests(MemoryProbe probe) {
-    if (!probe.source().equals("bcc")) {
+    if (!probe.source().equals(MemoryProbe.BCC)) {
       return;
     }
     Thread watcher = new Thread(() -> {

@@ -221,10 +221,11 @@ public final class Recorder implements HookSink {
     MemoryProbe p = probe;
     int generation = probeGeneration;
     ThreadSlot slot = ThreadSlot.INERT;
-    String source = "none";
+    String source = MemoryProbe.NONE;
     if (p != null) {
       slot = p.claimCurrentThread();
-      source = p.source();
+      // no slot left (every one held by a live thread): this thread's ops are measured by nothing
+      source = slot == null || slot == ThreadSlot.INERT ? MemoryProbe.NONE : p.source();
     }
     t.slot = slot == null ? ThreadSlot.INERT : slot;
     t.kernelSource = source;

@@ -1,6 +1,7 @@
 package io.memspan.agent.record;
 
 import io.memspan.agent.op.CallSite;
+import io.memspan.bpf.MemoryProbe;
 import io.memspan.bpf.SlotCounters;
 import io.memspan.bpf.ThreadSlot;
 
@@ -22,7 +23,7 @@ final class ThreadState {
 
   ThreadSlot slot = ThreadSlot.INERT;
   int probeGeneration = -1;
-  String kernelSource = "none";
+  String kernelSource = MemoryProbe.NONE;
 
   private long nextId;
   private long idLimit;
