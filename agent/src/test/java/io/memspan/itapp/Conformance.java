@@ -171,8 +171,15 @@ public final class Conformance {
         CollectionFeature.SERIALIZABLE, CollectionSize.ANY)
         .suppressing(JdkMaps.CONCURRENT_HASH_MAP)
         .createTestSuite());
+    // In a table this small, IdentityHashMap's iterator.remove() can move a later entry back
+    // (closeDeletion), and an entry view the iterator handed out earlier then throws
+    // IllegalStateException when Guava's IteratorTester compares it. Whether that happens depends
+    // on the keys' identity hash codes, that is on how many the thread generated before: without
+    // the agent, 2 of 41 offsets tried (1 and 4 extra identityHashCode calls first) fail; the agent
+    // takes identity hash codes of the structures it sees, so it changes which run draws them.
     all.addTest(identityHashMap(() -> new IdentityHashMap<>(1),
-        "IdentityHashMap, expected size 1"));
+        "IdentityHashMap, expected size 1",
+        getMethod(CollectionIteratorTester.class, "testIterator_unknownOrderRemoveSupported")));
     all.addTest(weakHashMap(() -> new WeakHashMap<>(1), "WeakHashMap, initial capacity 1"));
     return all;
   }
@@ -224,7 +231,8 @@ public final class Conformance {
     }
   }
 
-  private static Test identityHashMap(Supplier<Map<String, String>> empty, String name) {
+  private static Test identityHashMap(Supplier<Map<String, String>> empty, String name,
+      Method... alsoSuppressed) {
     // The generator's sample keys are string literals (one instance each), so identity and
     // equality agree on them; features are what IdentityHashMap supports (Guava has no
     // IdentityHashMap suite of its own).
@@ -238,6 +246,7 @@ public final class Conformance {
             getMethod(MapHashCodeTester.class, "testHashCode_containingNullValue"),
             getMethod(SetHashCodeTester.class, "testHashCode"),
             getMethod(SetHashCodeTester.class, "testHashCode_containingNull"))
+        .suppressing(alsoSuppressed)
         .createTestSuite();
   }
 
