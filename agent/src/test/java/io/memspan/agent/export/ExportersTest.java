@@ -401,7 +401,9 @@ class ExportersTest {
           "otel.exporter.otlp.metrics.endpoint", metrics.endpoint() + "/v1/metrics",
           "memspan.export.queue", "64",
           "otel.bsp.max.queue.size", "32",
-          "otel.bsp.max.export.batch.size", "16"));
+          "otel.bsp.max.export.batch.size", "16",
+          // every handed span must have failed before close() returns, however slow the host
+          "memspan.export.shutdown.timeout", "20000"));
       int n = 5_000;
       for (int i = 0; i < n; i++) {
         t.emit(SampleOps.op(i));

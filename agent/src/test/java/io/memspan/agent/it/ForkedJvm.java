@@ -115,7 +115,8 @@ final class ForkedJvm {
   Process start(String mainClass, String... args) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(commandLine(mainClass, args));
     pb.environment().remove("JAVA_TOOL_OPTIONS");
-    pb.environment().remove("OTEL_EXPORTER_OTLP_ENDPOINT");
+    // the agent reads MEMSPAN_* and OTEL_*: only what a test sets reaches the child
+    pb.environment().keySet().removeIf(k -> k.startsWith("MEMSPAN_") || k.startsWith("OTEL_"));
     pb.environment().putAll(env);
     return pb.start();
   }
