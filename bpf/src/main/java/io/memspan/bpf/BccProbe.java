@@ -171,22 +171,15 @@ public final class BccProbe implements MemoryProbe {
     slots.forEachClaimed(slot -> {
       SlotCounters c = new SlotCounters();
       slot.readIdle(c);
-      add(byTid, slot.tid(), c);
+      byTid.merge(slot.tid(), c, SlotCounters::add);
     });
-    slots.takeRetired((tid, c) -> add(byTid, tid, c));
+    slots.takeRetired((tid, c) -> byTid.merge(tid, c, SlotCounters::add));
     idle.forEach((tid, c) -> {
       SlotCounters copy = new SlotCounters();
       copy.copyFrom(c);
-      add(byTid, tid, copy);
+      byTid.merge(tid, copy, SlotCounters::add);
     }, scratch);
     byTid.forEach(visitor::visit);
-  }
-
-  private static void add(Map<Integer, SlotCounters> byTid, int tid, SlotCounters c) {
-    SlotCounters earlier = byTid.putIfAbsent(tid, c);
-    if (earlier != null) {
-      earlier.add(c);
-    }
   }
 
   /** Detaches every tracepoint, unmaps the ring and stats, retires the slots, closes every fd. */

@@ -32,8 +32,11 @@ public final class SlotCounters {
     madviseCount = o.madviseCount;
   }
 
-  /** Adds another source's counters of the same thread (see BccProbe.forEachIdleThread). */
-  public void add(SlotCounters o) {
+  /**
+   * Adds another source's counters of the same thread (see BccProbe.forEachIdleThread); returns
+   * this, so it serves as {@code Map.merge}'s function.
+   */
+  public SlotCounters add(SlotCounters o) {
     userFaults += o.userFaults;
     kernelFaults += o.kernelFaults;
     mmapCount += o.mmapCount;
@@ -43,6 +46,7 @@ public final class SlotCounters {
     mremapCount += o.mremapCount;
     brkCount += o.brkCount;
     madviseCount += o.madviseCount;
+    return this;
   }
 
   public long faults() {

@@ -122,10 +122,7 @@ final class SlotTable implements AutoCloseable {
   private void retire(int index, int tid) {
     SlotCounters last = new SlotCounters();
     SlotLayout.readCountersOpaque(view, index * SlotLayout.SIZE + SlotLayout.IDLE, last);
-    SlotCounters earlier = retired.putIfAbsent(tid, last);
-    if (earlier != null) {
-      earlier.add(last);
-    }
+    retired.merge(tid, last, SlotCounters::add);
   }
 
   private static boolean taskExists(int tid) {
