@@ -54,12 +54,8 @@ class SlotClaimTest {
       for (Thread t : holders) {
         t.join();
       }
-      // join() returns before the native threads have exited; their slots are freed only after.
       for (int tid : tids) {
-        Path task = Path.of("/proc/self/task", Integer.toString(tid));
-        for (int i = 0; i < 500 && Files.exists(task); i++) {
-          Thread.sleep(10);
-        }
+        awaitExit(tid);
       }
       Set<Integer> visited = new HashSet<>();
       probe.forEachIdleThread((tid, idle) -> visited.add(tid));
@@ -82,18 +78,9 @@ class SlotClaimTest {
       });
       gcLike.start();
       gcLike.join();
-      // join() returns before the native thread has fully exited.
-      Path task = Path.of("/proc/self/task", Integer.toString(tid[0]));
-      for (int i = 0; i < 500 && Files.exists(task); i++) {
-        Thread.sleep(10);
-      }
+      awaitExit(tid[0]);
 
-      Map<Integer, SlotCounters> seen = new HashMap<>();
-      probe.forEachIdleThread((t, idle) -> {
-        SlotCounters copy = new SlotCounters();
-        copy.copyFrom(idle);
-        seen.put(t, copy);
-      });
+      Map<Integer, SlotCounters> seen = idleByTid(probe);
       SlotCounters c = seen.get(tid[0]);
       assertTrue(c != null, "slotless thread " + tid[0] + " reported: " + seen.keySet());
       // Thread start-up maps and advises a little of its own besides the 4 MiB.
@@ -161,20 +148,31 @@ class SlotClaimTest {
       });
       holder.start();
       holder.join();
-      Path task = Path.of("/proc/self/task", Integer.toString(tid[0]));
-      for (int i = 0; i < 500 && Files.exists(task); i++) {
-        Thread.sleep(10);
-      }
+      awaitExit(tid[0]);
       assertNotEquals(0, probe.claimCurrentThread().tid(), "the ended thread's slot was freed");
 
-      Map<Integer, SlotCounters> seen = new HashMap<>();
-      probe.forEachIdleThread((t, idle) -> {
-        SlotCounters copy = new SlotCounters();
-        copy.copyFrom(idle);
-        seen.put(t, copy);
-      });
+      Map<Integer, SlotCounters> seen = idleByTid(probe);
       SlotCounters c = seen.get(tid[0]);
       assertTrue(c != null && c.userFaults >= 2048, "8 MiB touched by " + tid[0] + ": " + seen);
     }
+  }
+
+  /** join() returns before the native thread has exited; its slot is freed only after. */
+  private static void awaitExit(int tid) throws InterruptedException {
+    Path task = Path.of("/proc/self/task", Integer.toString(tid));
+    for (int i = 0; i < 500 && Files.exists(task); i++) {
+      Thread.sleep(10);
+    }
+  }
+
+  /** One pass of forEachIdleThread, each visit's counters copied (the probe reuses its holder). */
+  private static Map<Integer, SlotCounters> idleByTid(MemoryProbe probe) {
+    Map<Integer, SlotCounters> seen = new HashMap<>();
+    probe.forEachIdleThread((t, idle) -> {
+      SlotCounters copy = new SlotCounters();
+      copy.copyFrom(idle);
+      seen.put(t, copy);
+    });
+    return seen;
   }
 }
